@@ -73,7 +73,7 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** count, mean, sample std (n−1), min, quartiles (type 7) and max of the finite values of `c`. */
+/** count, mean, sample std (n−1), min, quartiles (type 7) and max of the finite values of `c` (NaN and ±Infinity are ignored). */
 export function columnStats(c: ArrayLike<number>): ColumnStats {
   const vals = new Float64Array(c.length);
   let n = 0;
@@ -200,7 +200,11 @@ export class Frame<C extends Columns = Columns> {
   /** A new Frame with columns renamed by `mapping` (old → new). */
   rename(mapping: { [old: string]: string }): Frame<Columns> {
     const out: Columns = {};
-    for (const n of this.names) out[mapping[n] ?? n] = this.columns[n];
+    for (const n of this.names) {
+      const to = mapping[n] ?? n;
+      if (Object.prototype.hasOwnProperty.call(out, to)) throw new ArgumentError(`rename: two columns would be named "${to}"`);
+      out[to] = this.columns[n];
+    }
     return new Frame(out);
   }
 
@@ -282,7 +286,7 @@ export class Frame<C extends Columns = Columns> {
   /**
    * Summary statistics of every numeric column, as a Frame with a `stat` column
    * (count, mean, std, min, 25%, 50%, 75%, max) and one f64 column per numeric input column.
-   * std is the sample standard deviation (n − 1), quantiles are linear (type 7). NaNs are ignored.
+   * std is the sample standard deviation (n − 1), quantiles are linear (type 7). NaN and ±Infinity are ignored.
    */
   describe(): Frame<Columns> {
     const stats = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
@@ -313,11 +317,11 @@ export class Frame<C extends Columns = Columns> {
     const names = this.names;
     const n = Math.min(maxRows, this.length);
     const cells: string[][] = [names.map((nm) => `${nm}`)];
-    for (let i = 0; i < n; i++) cells.push(names.map((nm) => fmt(this.columns[nm][i] as number | string, 15)));
+    for (let i = 0; i < n; i++) cells.push(names.map((nm) => fmt(this.columns[nm][i] as number | string, 17)));
     const widths = names.map((_, j) => Math.min(40, Math.max(...cells.map((r) => r[j].length))));
     const line = (r: string[]) => r.map((s, j) => (s.length > widths[j] ? s.slice(0, widths[j] - 1) + "…" : s.padStart(widths[j]))).join("  ");
     const out = cells.map(line);
-    if (this.length > n) out.push(`… ${this.length - n} more rows`);
+    if (this.length > n) out.push(`… ${this.length - n} more row${this.length - n === 1 ? "" : "s"}`);
     out.push(`[${this.length} rows × ${names.length} columns]`);
     return out.join("\n");
   }
@@ -329,7 +333,7 @@ export class Frame<C extends Columns = Columns> {
     const n = Math.min(maxRows, this.length);
     let h = '<table class="makerlab-frame"><thead><tr>' + names.map((nm) => `<th>${esc(nm)}</th>`).join("") + "</tr></thead><tbody>";
     for (let i = 0; i < n; i++) {
-      h += "<tr>" + names.map((nm) => `<td>${esc(fmt(this.columns[nm][i] as number | string, 15))}</td>`).join("") + "</tr>";
+      h += "<tr>" + names.map((nm) => `<td>${esc(fmt(this.columns[nm][i] as number | string, 17))}</td>`).join("") + "</tr>";
     }
     h += `</tbody></table><p>${this.length} rows × ${names.length} columns</p>`;
     return h;
