@@ -1,0 +1,27 @@
+/**
+ * Runs EVERY notebooks/*.ipynb through the headless runner, in name order; each must run without error.
+ * An empty notebooks/ folder fails: a notebook suite that runs nothing proves nothing.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { projectRoot } from "../../src/data/dataRoot";
+import { formatFailure, listNotebooks, runNotebook } from "../../src/notebook/run";
+
+const files = fs.existsSync(path.join(projectRoot(), "notebooks")) ? listNotebooks(path.join(projectRoot(), "notebooks")) : [];
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "makerlab-notebooks-"));
+
+test("notebooks/ holds notebooks", () => {
+  assert.ok(files.length > 0, `no notebooks in ${path.join(projectRoot(), "notebooks")}`);
+});
+
+for (const file of files) {
+  test(`notebook ${path.basename(file)} runs headless without error`, async () => {
+    // As in `makerlab report`: figures are not rendered to PNG inside the notebook process.
+    const r = await runNotebook(file, { outDir: out, display: { png: false, inlinePlotly: false } });
+    assert.ok(r.ok, formatFailure(r));
+    assert.equal(r.cells.length, r.cells.filter((c) => c.ok).length);
+  });
+}
