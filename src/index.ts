@@ -1,7 +1,38 @@
 /**
- * makerlab's public face. Notebooks import from here: `import * as ml from "./src/index"`.
+ * makerlab's public face. Notebooks import from here: `import * as ml from "./src/index";`
+ *
+ * Frames, loaders and book replay are exported flat (`ml.loadTardisTrades`, `ml.asofJoin`, …).
+ * Capabilities whose names are generic live in namespaces: `ml.plot.timeSeries(…)`, `ml.danfo.toDanfo(…)`;
+ * the two display calls every notebook uses are also flat: `ml.show(fig)`, `ml.showTable(frame)`.
  */
 export * from "./errors";
+
+// frame
 export * from "./frame/frame";
+export * from "./frame/search";
+export * from "./frame/asof";
+export * from "./frame/bars";
+export * from "./frame/rolling";
+export * as danfo from "./frame/danfo";
+export { toDanfo, fromDanfo } from "./frame/danfo";
+
+// plot
+export * as plot from "./plot/plot";
+export { show, showTable } from "./plot/display";
+export type { Figure } from "./plot/figure";
+
+// data
 export * from "./data/schemas";
 export * from "./data/loadReport";
+export * from "./data/dataRoot";
+export * from "./data/tardis";
+export * from "./data/binanceKlines";
+export * from "./data/news";
+export { sql, readCsvColumns, loadParquet, writeParquet, closeDuckDB } from "./data/duckdb";
+export * as duckdb from "./data/duckdb";
+export * as csv from "./data/csv";
+export * from "./data/binanceCapture";
+export * from "./data/book";
+export * from "./data/catalog";
+export * from "./data/synthetic";
+export * from "./frame/rng";
