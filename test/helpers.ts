@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import type { TestContext } from "node:test";
 import { dataPath, hasRealData } from "../src/data/dataRoot";
+import { createRng } from "../src/frame/rng";
 
 export const IN_CI = process.env.CI === "true" || process.env.CI === "1";
 
@@ -32,4 +33,10 @@ export function needTool(t: TestContext, cmd: string, args: string[] = ["--versi
   const r = spawnSync(cmd, args, { stdio: "ignore" });
   if (r.status === 0) return true;
   return missing(t, `system tool "${cmd}" not found`);
+}
+
+/** A seeded uniform [0, 1) generator for property tests (makerlab's own xoshiro128**, see src/frame/rng.ts). */
+export function seededUniform(seed: number): () => number {
+  const r = createRng(seed);
+  return () => r.next();
 }

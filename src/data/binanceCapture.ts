@@ -19,6 +19,7 @@
  * (their `localTimestamp` is raised to the snapshot's, counted as a repair, so local time never decreases).
  * Reference: Binance API docs, "How to manage a local order book correctly" (spot and USDⓈ-M futures).
  */
+import { f64Buffer, i8Buffer } from "../frame/buffer";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
@@ -82,47 +83,6 @@ export function localTimeToUs(s: string, file?: string, line?: number): number {
   const us = Number(n === 19 ? s.slice(0, 16) : s);
   if (us >= TWO53) throw new DataError(`local time ${s} is too large to hold exactly in µs`, { file, line, field: "local_time" });
   return us;
-}
-
-/** A growable Float64Array (doubling), for building columns without arrays of objects. */
-class F64Buf {
-  a: Float64Array;
-  n = 0;
-  constructor(cap = 1024) {
-    this.a = new Float64Array(cap);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  /** A right-sized copy. */
-  done(): Float64Array {
-    return this.a.slice(0, this.n);
-  }
-}
-
-/** A growable Int8Array. */
-class I8Buf {
-  a: Int8Array;
-  n = 0;
-  constructor(cap = 1024) {
-    this.a = new Int8Array(cap);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int8Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Int8Array {
-    return this.a.slice(0, this.n);
-  }
 }
 
 /** A depth diff held back until a snapshot arrives. */
@@ -215,17 +175,17 @@ export async function loadBinanceCapture(path: string | string[], opts: BinanceC
   const depthLog = new IssueLog();
 
   // trade columns
-  const tTs = new F64Buf(), tLocal = new F64Buf(), tPrice = new F64Buf(), tAmt = new F64Buf(), tId = new F64Buf();
-  const tSide = new I8Buf();
+  const tTs = f64Buffer(), tLocal = f64Buffer(), tPrice = f64Buffer(), tAmt = f64Buffer(), tId = f64Buffer();
+  const tSide = i8Buffer();
   let tradesRead = 0;
   let lastTradeId = NaN;
   // quote columns
-  const qTs = new F64Buf(), qLocal = new F64Buf(), qUpd = new F64Buf(), qBp = new F64Buf(), qBa = new F64Buf(), qAp = new F64Buf(), qAa = new F64Buf();
+  const qTs = f64Buffer(), qLocal = f64Buffer(), qUpd = f64Buffer(), qBp = f64Buffer(), qBa = f64Buffer(), qAp = f64Buffer(), qAa = f64Buffer();
   let quotesRead = 0;
   let lastQuoteU = NaN;
   // depth columns
-  const dTs = new F64Buf(1 << 14), dLocal = new F64Buf(1 << 14), dPrice = new F64Buf(1 << 14), dAmt = new F64Buf(1 << 14), dUpd = new F64Buf(1 << 14);
-  const dSnap = new I8Buf(1 << 14), dSide = new I8Buf(1 << 14);
+  const dTs = f64Buffer(1 << 14), dLocal = f64Buffer(1 << 14), dPrice = f64Buffer(1 << 14), dAmt = f64Buffer(1 << 14), dUpd = f64Buffer(1 << 14);
+  const dSnap = i8Buffer(1 << 14), dSide = i8Buffer(1 << 14);
   let depthRead = 0;
   // depth sync state
   let synced = false; // a snapshot is in force

@@ -42,6 +42,7 @@
  * cryptonews layout, and manifest.json. Prices are written from integer tick counts, never through float
  * formatting. Same seed and options → byte-identical files.
  */
+import { f64Buffer, i8Buffer } from "../frame/buffer";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -338,40 +339,6 @@ export function formatUnits(units: number, decimals: number, trim = false): stri
   return (neg ? "-" : "") + String(ip) + "." + fp;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Growable typed buffers
-
-class F64Buf {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  take(): Float64Array {
-    return this.a.slice(0, this.n);
-  }
-}
-class I8Buf {
-  a = new Int8Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int8Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  take(): Int8Array {
-    return this.a.slice(0, this.n);
-  }
-}
-
 /** One side of the simulated book: level ticks ordered best first, with sizes in lots. */
 class BookSide {
   ticks: number[] = [];
@@ -428,11 +395,11 @@ export function generateSyntheticMarket(opts: SyntheticOptions = {}): SyntheticM
   const rng = createRng(deriveSeed(p.seed, 1));
 
   // outputs
-  const tTs = new F64Buf(), tLt = new F64Buf(), tPx = new F64Buf(), tAmt = new F64Buf(), tId = new F64Buf();
-  const tSide = new I8Buf();
-  const qTs = new F64Buf(), qLt = new F64Buf(), qUid = new F64Buf(), qBp = new F64Buf(), qBa = new F64Buf(), qAp = new F64Buf(), qAa = new F64Buf();
-  const dTs = new F64Buf(), dLt = new F64Buf(), dPx = new F64Buf(), dAmt = new F64Buf(), dUid = new F64Buf();
-  const dSnap = new I8Buf(), dSide = new I8Buf();
+  const tTs = f64Buffer(), tLt = f64Buffer(), tPx = f64Buffer(), tAmt = f64Buffer(), tId = f64Buffer();
+  const tSide = i8Buffer();
+  const qTs = f64Buffer(), qLt = f64Buffer(), qUid = f64Buffer(), qBp = f64Buffer(), qBa = f64Buffer(), qAp = f64Buffer(), qAa = f64Buffer();
+  const dTs = f64Buffer(), dLt = f64Buffer(), dPx = f64Buffer(), dAmt = f64Buffer(), dUid = f64Buffer();
+  const dSnap = i8Buffer(), dSide = i8Buffer();
 
   const pxOf = (ticks: number): number => (ticks * tickD.units) / tickD.scale;
   const amtOf = (lots: number): number => (lots * lotD.units) / lotD.scale;
@@ -663,9 +630,9 @@ export function generateSyntheticMarket(opts: SyntheticOptions = {}): SyntheticM
 
   const history = p.withHistory ? generateSyntheticHistory(p) : emptyHistory();
   return {
-    trades: new Frame<TradeColumns>({ timestamp: tTs.take(), localTimestamp: tLt.take(), price: tPx.take(), amount: tAmt.take(), side: tSide.take(), id: tId.take() }),
-    quotes: new Frame<QuoteColumns>({ timestamp: qTs.take(), localTimestamp: qLt.take(), updateId: qUid.take(), bidPrice: qBp.take(), bidAmount: qBa.take(), askPrice: qAp.take(), askAmount: qAa.take() }),
-    depth: new Frame<BookChangeColumns>({ timestamp: dTs.take(), localTimestamp: dLt.take(), isSnapshot: dSnap.take(), side: dSide.take(), price: dPx.take(), amount: dAmt.take(), updateId: dUid.take() }),
+    trades: new Frame<TradeColumns>({ timestamp: tTs.done(), localTimestamp: tLt.done(), price: tPx.done(), amount: tAmt.done(), side: tSide.done(), id: tId.done() }),
+    quotes: new Frame<QuoteColumns>({ timestamp: qTs.done(), localTimestamp: qLt.done(), updateId: qUid.done(), bidPrice: qBp.done(), bidAmount: qBa.done(), askPrice: qAp.done(), askAmount: qAa.done() }),
+    depth: new Frame<BookChangeColumns>({ timestamp: dTs.done(), localTimestamp: dLt.done(), isSnapshot: dSnap.done(), side: dSide.done(), price: dPx.done(), amount: dAmt.done(), updateId: dUid.done() }),
     truth: new Frame<SyntheticTruthColumns>({ timestamp: truthTs, sigma: truthSig, efficientPrice: truthPx }),
     candles1h: history.candles1h,
     candles1d: history.candles1d,

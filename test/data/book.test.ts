@@ -5,19 +5,8 @@ import { loadBinanceCapture } from "../../src/data/binanceCapture";
 import { Frame } from "../../src/frame/frame";
 import type { BookChangeColumns, BookChangeFrame, QuoteColumns } from "../../src/data/schemas";
 import { ArgumentError } from "../../src/errors";
-import { needData } from "../helpers";
+import { needData, seededUniform as rng } from "../helpers";
 
-/** Seeded uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows: [localTimestamp, updateId, isSnapshot, side, price, amount]; timestamp = localTimestamp + 1. */
 function changes(rows: Array<[number, number, number, number, number, number]>): BookChangeFrame {

@@ -3,17 +3,8 @@ import assert from "node:assert/strict";
 import { danfoLoadTimeMs, danfoPrecision, fromDanfo, isoFromUs, toDanfo, usFromIso } from "../../src/frame/danfo";
 import { Frame } from "../../src/frame/frame";
 import { DataError } from "../../src/errors";
+import { seededUniform as rng } from "../helpers";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const f64 = (a: number[]) => Float64Array.from(a);
 

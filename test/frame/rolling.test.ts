@@ -12,17 +12,8 @@ import {
 } from "../../src/frame/rolling";
 import { Frame } from "../../src/frame/frame";
 import { ArgumentError, DataError } from "../../src/errors";
+import { seededUniform as rng } from "../helpers";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const f64 = (a: number[]) => Float64Array.from(a);
 

@@ -2,18 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertSorted, firstUnsorted, searchSorted, searchSortedMany } from "../../src/frame/search";
 import { ArgumentError, DataError } from "../../src/errors";
+import { seededUniform as rng } from "../helpers";
 
-/** mulberry32: small seeded PRNG in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("searchSorted: hand-worked numpy examples", () => {
   const a = [1, 2, 2, 3];
