@@ -330,6 +330,11 @@ export async function loadTardisBookL2(path: string, opts: TardisLoadOptions = {
   );
 }
 
+/** True for ±Infinity. */
+function isInf(v: number): boolean {
+  return v === Infinity || v === -Infinity;
+}
+
 /**
  * Loads a Tardis `quotes` CSV(.gz) (exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,
  * bid_price,bid_amount; also the layout of the data set's `binance_book_ticker_*.csv.gz`) into
@@ -368,9 +373,11 @@ export async function loadTardisQuotes(path: string, opts: TardisLoadOptions = {
   for (let i = 0; i < n; i++) {
     if (!Number.isInteger(ts[i])) throw await rowError(path, t, i, "timestamp", notInteger("timestamp", ts[i]));
     if (!Number.isInteger(lts[i])) throw await rowError(path, t, i, "local_timestamp", notInteger("local_timestamp", lts[i]));
-    for (const [v, name] of [[bp[i], "bid_price"], [ba[i], "bid_amount"], [ap[i], "ask_price"], [aa[i], "ask_amount"]] as const) {
-      if (v === Infinity || v === -Infinity) throw await rowError(path, t, i, name, notFinite(name, v));
-    }
+    // NaN is an empty book side (allowed); ±Infinity is not a price or size.
+    if (isInf(bp[i])) throw await rowError(path, t, i, "bid_price", notFinite("bid_price", bp[i]));
+    if (isInf(ba[i])) throw await rowError(path, t, i, "bid_amount", notFinite("bid_amount", ba[i]));
+    if (isInf(ap[i])) throw await rowError(path, t, i, "ask_price", notFinite("ask_price", ap[i]));
+    if (isInf(aa[i])) throw await rowError(path, t, i, "ask_amount", notFinite("ask_amount", aa[i]));
     if (bp[i] <= 0) await dropRow(path, t, i, keep, log, opts, "non-positive-price", "bid_price", `bid price ${bp[i]} ≤ 0`);
     else if (ap[i] <= 0) await dropRow(path, t, i, keep, log, opts, "non-positive-price", "ask_price", `ask price ${ap[i]} ≤ 0`);
     else if (ba[i] < 0) await dropRow(path, t, i, keep, log, opts, "negative-amount", "bid_amount", `bid amount ${ba[i]} < 0`);
