@@ -1,6 +1,8 @@
 /**
  * Runs EVERY notebooks/*.ipynb through the headless runner, in name order; each must run without error.
  * An empty notebooks/ folder fails: a notebook suite that runs nothing proves nothing.
+ * Each notebook runs twice: on the default data root (the real data set where present) and on the seeded
+ * synthetic market alone (MAKERLAB_DATA pointed at an empty folder), the offline path of a fresh clone.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,5 +25,22 @@ for (const file of files) {
     const r = await runNotebook(file, { outDir: out, display: { png: false, inlinePlotly: false } });
     assert.ok(r.ok, formatFailure(r));
     assert.equal(r.cells.length, r.cells.filter((c) => c.ok).length);
+  });
+
+  test(`notebook ${path.basename(file)} runs offline on the synthetic market`, async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "makerlab-synthetic-root-"));
+    try {
+      const r = await runNotebook(file, {
+        outDir: path.join(out, "synthetic"),
+        env: { MAKERLAB_DATA: root },
+        display: { png: false, inlinePlotly: false },
+      });
+      assert.ok(r.ok, formatFailure(r));
+      assert.ok(r.figures.length > 0, "the notebook showed no chart");
+      const titles = r.figures.map((f) => f.title);
+      for (const t of titles) assert.match(t, /synthetic/i, `a chart made from synthetic data must say so: "${t}"`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 }
