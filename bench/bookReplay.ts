@@ -17,6 +17,7 @@ import { OrderBook, replayBook } from "../src/data/book";
 import { loadBinanceCapture } from "../src/data/binanceCapture";
 import { dataPath, hasRealData } from "../src/data/dataRoot";
 import type { BookChangeColumns, BookChangeFrame } from "../src/data/schemas";
+import { fmtRatio, recordSummary } from "./common";
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -144,18 +145,35 @@ function naiveReplay(f: BookChangeFrame): number {
 
 const fmt = (x: number) => (x / 1e6).toFixed(1).padStart(7) + " M level updates/s";
 
-function report(name: string, f: BookChangeFrame, reps: number, naive: boolean): void {
+/** Prints the workload's figures; returns the CPU-time rates (level updates/s) of top-of-book replay and of the naive baseline (NaN when not run). */
+function report(name: string, f: BookChangeFrame, reps: number, naive: boolean): { top: number; naive: number } {
   const rows = f.length;
   const r = replayBook(f);
   console.log(`\n${name}: ${rows.toLocaleString("en-US")} level updates in ${r.stats.updates.toLocaleString("en-US")} messages (${(rows / r.stats.updates).toFixed(1)} levels/message), ` +
     `${r.stats.missingDeletes.toLocaleString("en-US")} of them deletes of absent levels`);
-  const line = (what: string, t: { cpu: number; wall: number }) =>
+  const line = (what: string, t: { cpu: number; wall: number }) => {
     console.log(`  ${what.padEnd(48)} ${t.cpu.toFixed(1).padStart(8)} ms CPU (${t.wall.toFixed(1)} ms wall)  ${fmt((rows / t.cpu) * 1000)}`);
-  line("replayBook, top of book, one row per message", best(reps, () => replayBook(f)));
+    return (rows / t.cpu) * 1000;
+  };
+  const top = line("replayBook, top of book, one row per message", best(reps, () => replayBook(f)));
   line("replayBook, depth 10 (40 level columns)", best(reps, () => replayBook(f, { depth: 10 })));
   line("replayBook, emit \"change\"", best(reps, () => replayBook(f, { emit: "change" })));
   line("bare OrderBook.apply loop (no grouping/output)", best(reps, () => applyLoop(f)));
-  if (naive) line("baseline: Map per side + scan for best", best(Math.min(reps, 2), () => naiveReplay(f)));
+  const nv = naive ? line("baseline: Map per side + scan for best", best(Math.min(reps, 2), () => naiveReplay(f))) : NaN;
+  return { top, naive: nv };
+}
+
+/** Adds the top-of-book figure and its naive baseline to the run-wide summary (bench/run.ts), target ≥ 10M level updates/s. */
+function summarize(workload: string, top: number, naive: number, naiveOn: string): void {
+  recordSummary({
+    bench: "bookReplay",
+    workload,
+    ours: `replayBook ${(top / 1e6).toFixed(1)} M level updates/s (best run, CPU time)`,
+    baseline: `naive Map + scan ${(naive / 1e6).toFixed(1)} M/s${naiveOn}`,
+    ratio: `ours/naive ${fmtRatio(top / naive)}`,
+    target: "≥ 10 M level updates/s, one core",
+    met: top >= 10e6 ? "yes" : "NO",
+  });
 }
 
 async function main(): Promise<void> {
@@ -163,7 +181,8 @@ async function main(): Promise<void> {
   if (hasRealData()) {
     const dir = "binance-spot-btcusdt-ethusdt-l2-trades-2024-08-08/raw/";
     const c = await loadBinanceCapture([dataPath(dir + "btcusdt_20240808.gz"), dataPath(dir + "btcusdt_20240809.gz")]);
-    report("real BTCUSDT spot depth (2024-08-08/09)", c.depth, 10, true);
+    const r = report("real BTCUSDT spot depth (2024-08-08/09)", c.depth, 10, true);
+    summarize(`real BTCUSDT depth, ${c.depth.length.toLocaleString("en-US")} level updates`, r.top, r.naive, "");
   } else {
     console.log("\n(real data not found: skipping the BTCUSDT workload)");
   }
@@ -171,11 +190,12 @@ async function main(): Promise<void> {
   const t = performance.now();
   const syn = synthetic(rows);
   console.log(`\n(generated ${rows.toLocaleString("en-US")} synthetic rows in ${(performance.now() - t).toFixed(0)} ms)`);
-  report("synthetic random walk", syn, 3, false);
+  const rs = report("synthetic random walk", syn, 3, false);
   console.log(`  baseline on the first 1,000,000 rows:`);
   const head = syn.slice(0, 1_000_000);
   const t1 = best(1, () => naiveReplay(head));
   console.log(`  ${"baseline: Map per side + scan for best".padEnd(48)} ${t1.cpu.toFixed(1).padStart(8)} ms CPU (${t1.wall.toFixed(1)} ms wall)  ${fmt((head.length / t1.cpu) * 1000)}`);
+  summarize(`synthetic random walk, ${rows.toLocaleString("en-US")} level updates`, rs.top, (head.length / t1.cpu) * 1000, " (first 1M rows)");
 }
 
 main().catch((e) => {

@@ -307,6 +307,9 @@ export function duckError(e: unknown, file?: string): MakerlabError {
   );
 }
 
+/** The read_csv buffer size used by `readCsvColumns`, bytes (see the note there). */
+export const CSV_BUFFER_SIZE = 2_097_152;
+
 /** Options of `readCsvColumns`. */
 export interface CsvColumnsOptions {
   /** The first line names the columns (default true). Their order may differ from `columnTypes`. */
@@ -396,9 +399,13 @@ export async function readCsvColumns(path: string, columnTypes: Record<string, s
 
   const colSpec = order.map((c) => `${sqlString(c)}: ${sqlString(columnTypes[c])}`).join(", ");
   const selectList = opts.select && opts.select.length ? opts.select.join(",\n  ") : order.map((c) => defaultSelect(c, columnTypes[c])).join(", ");
+  // buffer_size 2 MiB instead of DuckDB's larger default, for speed only: measured about a third faster on a
+  // 10M-row trades .csv.gz (2 cores; smaller buffers seem to let gzip decompression and parsing overlap), and no
+  // slower on the same file uncompressed (DuckDB 1.5.5). It is above DuckDB's max_line_size (2,000,000 bytes), so the longest
+  // line accepted is unchanged (checked: a 1.99 MB line still reads, a 2.1 MB line is still an error).
   const query =
     `SELECT ${selectList}\nFROM read_csv(${sqlString(path)}, header=${header}, auto_detect=false, delim=${sqlString(delimiter)}, ` +
-    `quote='"', escape='"', compression=${sqlString(isGzipFile(path) ? "gzip" : "none")}, columns={${colSpec}})`;
+    `quote='"', escape='"', compression=${sqlString(isGzipFile(path) ? "gzip" : "none")}, buffer_size=${CSV_BUFFER_SIZE}, columns={${colSpec}})`;
 
   const [q, s] = await Promise.allSettled([
     withConnection(async (conn) => resultToFrame(await conn.run(query))),
