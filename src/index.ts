@@ -36,3 +36,22 @@ export * from "./data/book";
 export * from "./data/catalog";
 export * from "./data/synthetic";
 export * from "./frame/rng";
+
+// small statistics
+export * from "./frame/ols";
+
+// liquidity
+export * from "./liquidity/amihud";
+export * from "./liquidity/roll";
+export * from "./liquidity/corwinSchultz";
+export * from "./liquidity/edge";
+export { classifyTrades, tickTest, bulkVolumeClassification, classificationAccuracy, exchangeTimesOnLocalClock } from "./liquidity/classify";
+export type { Classification, ClassifyOptions, ClassifyMethod, ClassifyCounts, BvcOptions, BvcResult, ClassificationAccuracy, TimeColumnOptions } from "./liquidity/classify";
+export { spreads, timeWeightedQuotedSpread, horizonLabel, DEFAULT_HORIZONS_US } from "./liquidity/spreads";
+export type { SpreadOptions, SpreadResult, SpreadCounts, TimeWeightedSpread, SpreadUnit } from "./liquidity/spreads";
+export { kyleLambda, kyleUnits } from "./liquidity/kyle";
+export type { KyleOptions, KyleResult, KyleRegressor, KyleDependent } from "./liquidity/kyle";
+export { depthAtLevels, timeWeightedMean } from "./liquidity/depth";
+export type { DepthOptions, DepthResult } from "./liquidity/depth";
+export { liquiditySummary } from "./liquidity/summary";
+export type { LiquiditySummaryOptions } from "./liquidity/summary";
