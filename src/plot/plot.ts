@@ -7,3 +7,4 @@ export * from "./figures/heatmap";
 export * from "./figures/subplots";
 export * from "./display";
 export * from "./export";
+export * from "./figures/bar";
