@@ -68,7 +68,7 @@ export function bar(opts: BarOptions): Figure {
     return trace as Data;
   });
   const valueAxis = { title: { text: valueTitle }, ...(opts.logValue ? { type: "log" as const } : {}) };
-  const catAxis = { title: { text: categoryTitle }, type: "category" as const, ...(opts.horizontal ? { autorange: "reversed" as const } : {}) };
+  const catAxis = { title: { text: categoryTitle }, type: "category" as const, automargin: true, ...(opts.horizontal ? { autorange: "reversed" as const } : {}) };
   const layout: Partial<Layout> = {
     barmode: "group",
     showlegend: opts.groups.length > 1,
