@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -252,4 +253,41 @@ export function cacheDir(): string {
 /** Prints a section title underlined. */
 export function title(s: string): void {
   console.log(`\n${s}\n${"=".repeat(s.length)}`);
+}
+
+/**
+ * Writes `arr` to `file` as raw little-endian float64 (8 bytes per value, no header; numpy
+ * `np.fromfile(file, dtype="<f8")` reads it back). Throws on a big-endian host (typed arrays use the host order).
+ */
+export function writeF64File(file: string, arr: Float64Array): void {
+  if (os.endianness() !== "LE") throw new Error("writeF64File: big-endian host; raw float64 files are little-endian");
+  const fd = fs.openSync(file, "w");
+  try {
+    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+    let off = 0;
+    while (off < bytes.length) off += fs.writeSync(fd, bytes, off, Math.min(1 << 26, bytes.length - off));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads a raw little-endian float64 file written by `writeF64File` into a new Float64Array (length = bytes / 8). */
+export function readF64File(file: string): Float64Array {
+  if (os.endianness() !== "LE") throw new Error("readF64File: big-endian host; raw float64 files are little-endian");
+  const size = fs.statSync(file).size;
+  if (size % 8 !== 0) throw new Error(`readF64File: ${file} has ${size} bytes, not a multiple of 8`);
+  const arr = new Float64Array(size / 8);
+  const bytes = new Uint8Array(arr.buffer);
+  const fd = fs.openSync(file, "r");
+  try {
+    let off = 0;
+    while (off < size) {
+      const got = fs.readSync(fd, bytes, off, Math.min(1 << 26, size - off), off);
+      if (got === 0) throw new Error(`readF64File: ${file} ended after ${off} of ${size} bytes`);
+      off += got;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return arr;
 }

@@ -109,6 +109,11 @@ function fmt(v: number | string, digits = 10): string {
   return String(Number(v.toPrecision(digits)));
 }
 
+/**
+ * A table of named columns of one length (see the module comment). Build one with `new Frame({ price, amount })`;
+ * every method returns a new Frame and leaves this one untouched. Typed columns are shared, not copied, where
+ * that is safe (select, slice views); take, filter and sortBy gather into new arrays.
+ */
 export class Frame<C extends Columns = Columns> {
   /** The columns, by name, in insertion order. */
   readonly columns: Readonly<C>;
