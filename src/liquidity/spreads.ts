@@ -143,7 +143,17 @@ export function spreads(trades: Frame, quotes: Frame, opts: SpreadOptions = {}):
   const perTrade = opts.perTrade ?? true;
 
   const tr = tradeArrays(trades, tradeTime);
-  const q = quoteArrays(quotes, quoteTime);
+  // quotes: validated and their time-weighted spread taken in one pass where the columns are float64 (any
+  // problem found there is reported by quoteArrays, with the same error as without the fast path)
+  const fq = quoteColumnsF64(quotes, quoteTime);
+  let q: { t: ArrayLike<number>; bid: ArrayLike<number>; ask: ArrayLike<number>; m: number };
+  let twFused: TimeWeightedSpread | null = null;
+  if (fq !== null) {
+    const m0 = fq.t.length;
+    const qe = opts.quoteEndUs ?? (m0 > 0 ? fq.t[m0 - 1] : -Infinity);
+    twFused = checkedTimeWeightedSpread(fq.t, fq.bid, fq.ask, m0 > 0 ? fq.t[0] : 0, Math.max(qe, m0 > 0 ? fq.t[0] : 0));
+    q = twFused !== null ? { t: fq.t, bid: fq.bid, ask: fq.ask, m: m0 } : quoteArrays(quotes, quoteTime);
+  } else q = quoteArrays(quotes, quoteTime);
   const D = tradeDirection(trades, opts.side, "spreads");
   const quoteEnd = opts.quoteEndUs ?? (q.m > 0 ? q.t[q.m - 1] : -Infinity);
   if (quoteEnd !== quoteEnd) throw new ArgumentError(`spreads: quoteEndUs is NaN`, { field: "quoteEndUs" });
@@ -195,8 +205,64 @@ export function spreads(trades: Frame, quotes: Frame, opts: SpreadOptions = {}):
     }
   }
   const summary = new Frame<Columns>({ measure, horizonUs: horizon, n: cnt, missing, ...val });
-  const timeWeightedQuoted = timeWeightedQuotedSpreadArrays(q.t, q.bid, q.ask, q.m > 0 ? q.t[0] : 0, Math.max(quoteEnd, q.m > 0 ? q.t[0] : 0));
+  const timeWeightedQuoted = twFused ?? timeWeightedQuotedSpreadArrays(q.t, q.bid, q.ask, q.m > 0 ? q.t[0] : 0, Math.max(quoteEnd, q.m > 0 ? q.t[0] : 0));
   return { trades: tradesFrame, summary, timeWeightedQuoted, horizonsUs: H, labels, lagUs, counts: k.counts };
+}
+
+/** The quote time, bid and ask columns when all three exist and are Float64Array; else null (unchecked). */
+function quoteColumnsF64(quotes: Frame, timeCol: string): { t: Float64Array; bid: Float64Array; ask: Float64Array } | null {
+  if (!quotes.has(timeCol) || !quotes.has("bidPrice") || !quotes.has("askPrice")) return null;
+  const t = quotes.columns[timeCol], bid = quotes.columns.bidPrice, ask = quotes.columns.askPrice;
+  return t instanceof Float64Array && bid instanceof Float64Array && ask instanceof Float64Array ? { t, bid, ask } : null;
+}
+
+/**
+ * `timeWeightedQuotedSpreadArrays(qt, bid, ask, start, end)` for start = qt[0], fused with the checks of
+ * `quoteArrays` (time non-decreasing without NaN; bid and ask NaN or finite > 0): null when any check fails (the
+ * caller then lets `quoteArrays` throw). Same sums in the same order, so the same values bit for bit.
+ */
+function checkedTimeWeightedSpread(qt: Float64Array, bid: Float64Array, ask: Float64Array, start: number, end: number): TimeWeightedSpread | null {
+  const r = new Float64Array(5);
+  if (!checkedTimeWeightedSums(qt, bid, ask, end, r)) return null;
+  const sp = r[0], sr = r[1], dur = r[2], inv = r[3], crossed = r[4];
+  const rel = sr / dur;
+  return { price: sp / dur, rel, bps: rel * 1e4, durationUs: dur, invalidUs: inv, crossedUs: crossed };
+}
+
+/**
+ * The loop of `checkedTimeWeightedSpread` (start = qt[0]): writes Σ(A − B)τ, Σ((A − B)/M)τ, Στ, invalid and
+ * crossed time into r[0..4]; false when a check fails. A leaf with nothing after its loop, so its optimized code
+ * is kept from call to call.
+ */
+function checkedTimeWeightedSums(qt: Float64Array, bid: Float64Array, ask: Float64Array, end: number, r: Float64Array): boolean {
+  const m = qt.length;
+  let sp = 0, sr = 0, dur = 0, inv = 0, crossed = 0;
+  let prev = m > 0 ? qt[0] : 0;
+  let ok = !(prev !== prev);
+  for (let i = 0; ok && i < m; i++) {
+    const t0 = qt[i]; // ≥ start = qt[0] once sorted, so max(t0, start) = t0
+    const A = ask[i];
+    const B = bid[i];
+    if (!(t0 >= prev) || B <= 0 || B === Infinity || A <= 0 || A === Infinity) { // −∞ ≤ 0
+      ok = false;
+      break;
+    }
+    prev = t0;
+    const b = Math.min(i + 1 < m ? qt[i + 1] : end, end);
+    if (!(b > t0)) continue;
+    const tau = b - t0;
+    const M = 0.5 * (A + B);
+    if (M !== M) {
+      inv += tau;
+      continue;
+    }
+    if (A <= B) crossed += tau;
+    sp += (A - B) * tau;
+    sr += ((A - B) / M) * tau;
+    dur += tau;
+  }
+  r[0] = sp; r[1] = sr; r[2] = dur; r[3] = inv; r[4] = crossed;
+  return ok;
 }
 
 function f64(c: NumericColumn): Float64Array {
@@ -219,10 +285,176 @@ export interface SpreadKernelOut {
   out: { mid: Float64Array; bid: Float64Array; ask: Float64Array; midH: Float64Array[]; meas: UnitArrays[] } | null;
 }
 
+/** Trades per block of the kernel: each block runs pass 1 and then every horizon pass while its trade data are in cache. */
+const BLOCK = 4096;
+
 /**
- * The spread kernel over typed arrays (inputs validated by the caller). Pass 1 merges trades with quotes at
- * t − lag (M_t, quoted and effective spread); then one pass per horizon merges t + Δ with the quotes and
- * accumulates RS and PI in local scalars. O(n + m) per pass. @internal
+ * Advances a merge cursor: returns the j' ≥ j with qt[j' − 1] ≤ x < qt[j'] (qt sorted, no NaN; j' = m when every
+ * remaining time is ≤ x). Counts 8 times at once (the count of qt[j..j+7] ≤ x is the step when it is < 8),
+ * without a data-dependent branch per quote. @internal
+ */
+function advance(qt: ArrayLike<number>, m: number, j: number, x: number): number {
+  while (j + 8 <= m) {
+    const k = +(qt[j] <= x) + +(qt[j + 1] <= x) + +(qt[j + 2] <= x) + +(qt[j + 3] <= x)
+      + +(qt[j + 4] <= x) + +(qt[j + 5] <= x) + +(qt[j + 6] <= x) + +(qt[j + 7] <= x);
+    j += k;
+    if (k < 8) return j;
+  }
+  while (j < m && qt[j] <= x) j++;
+  return j;
+}
+
+/**
+ * Pass 1 over trades [i0, i1) of a block (see `spreadKernel`): merges t − lag with the quotes from cursor j0 (returned),
+ * accumulates the quoted (st[0..8]) and effective spread (st[9..17]) sums in trade order and the counts
+ * (st[18..21]: no quote, invalid quote, unsigned, at mid), stores M_t and 2·D per trade of the block in M0s, SGs
+ * (M0s NaN where the horizon passes skip the trade), and writes the per-trade columns given (non-null; nanFrom
+ * fills the undefined ones of a row with NaN). A leaf, so its optimized code is kept from block to block. @internal
+ */
+function pass1Block(
+  t: ArrayLike<number>, price: ArrayLike<number>, amount: ArrayLike<number>, D: ArrayLike<number>,
+  qt: ArrayLike<number>, bid: ArrayLike<number>, ask: ArrayLike<number>, lag: number, i0: number, i1: number,
+  st: Float64Array, M0s: Float64Array, SGs: Float64Array, outBid: Float64Array | null, outAsk: Float64Array | null, outMid: Float64Array | null,
+  qPp: Float64Array | null, qPr: Float64Array | null, qPb: Float64Array | null, ePp: Float64Array | null, ePr: Float64Array | null, ePb: Float64Array | null,
+  nanFrom: (i: number, fromMeasure: number) => void, j0: number,
+): number {
+  const m = qt.length;
+  let cQ = st[0], sQ = st[1], sQr = st[2], aQ = st[3], aQr = st[4], nQ = st[5], nQr = st[6], wAQ = st[7], wNQ = st[8];
+  let cE = st[9], sE = st[10], sEr = st[11], aE = st[12], aEr = st[13], nE = st[14], nEr = st[15], wAE = st[16], wNE = st[17];
+  let noQuote = st[18], invalid = st[19], unsigned = st[20], atMid = st[21];
+  for (let i = i0; i < i1; i++) {
+    j0 = advance(qt, m, j0, t[i] - lag);
+    if (j0 === 0) {
+      noQuote++;
+      M0s[i - i0] = NaN;
+      if (outMid !== null) {
+        outBid![i] = NaN;
+        outAsk![i] = NaN;
+        outMid[i] = NaN;
+        nanFrom(i, 0);
+      }
+      continue;
+    }
+    const B = bid[j0 - 1];
+    const A = ask[j0 - 1];
+    const M0 = 0.5 * (A + B);
+    if (outMid !== null) {
+      outBid![i] = B;
+      outAsk![i] = A;
+      outMid[i] = M0;
+    }
+    if (M0 !== M0) {
+      invalid++;
+      M0s[i - i0] = NaN;
+      if (outMid !== null) nanFrom(i, 0);
+      continue;
+    }
+    const P = price[i];
+    const a = amount[i];
+    const nt = P * a;
+    const q = A - B;
+    const qr = q / M0;
+    cQ++; sQ += q; sQr += qr; aQ += a * q; aQr += a * qr; nQ += nt * q; nQr += nt * qr; wAQ += a; wNQ += nt;
+    {
+      if (qPp !== null) qPp[i] = q;
+      if (qPr !== null) qPr[i] = qr;
+      if (qPb !== null) qPb[i] = qr * 1e4;
+    }
+    const d = D[i];
+    const sg = d > 0 ? 2 : d < 0 ? -2 : 0;
+    if (sg === 0) {
+      unsigned++;
+      M0s[i - i0] = NaN;
+      if (outMid !== null) nanFrom(i, 1);
+      continue;
+    }
+    M0s[i - i0] = M0;
+    SGs[i - i0] = sg;
+    if (P === M0) atMid++;
+    const e = sg * (P - M0) + 0; // + 0 turns −0 (a sell at the mid) into 0
+    const er = e / M0;
+    cE++; sE += e; sEr += er; aE += a * e; aEr += a * er; nE += nt * e; nEr += nt * er; wAE += a; wNE += nt;
+    {
+      if (ePp !== null) ePp[i] = e;
+      if (ePr !== null) ePr[i] = er;
+      if (ePb !== null) ePb[i] = er * 1e4;
+    }
+  }
+
+  st[0] = cQ; st[1] = sQ; st[2] = sQr; st[3] = aQ; st[4] = aQr; st[5] = nQ; st[6] = nQr; st[7] = wAQ; st[8] = wNQ;
+  st[9] = cE; st[10] = sE; st[11] = sEr; st[12] = aE; st[13] = aEr; st[14] = nE; st[15] = nEr; st[16] = wAE; st[17] = wNE;
+  st[18] = noQuote; st[19] = invalid; st[20] = unsigned; st[21] = atMid;
+  return j0;
+}
+
+/**
+ * One horizon pass over trades [i0, i1) of a block (see `spreadKernel`): merges t + Δ with the quotes from cursor
+ * jj, accumulates RS and PI into st[o..o+14] (count, then price and relative sums of RS, PI, then the weights;
+ * beyond-quotes and invalid-future-quote counts at o+15, o+16) in trade order, and writes the per-trade columns
+ * given (non-null). Returns the cursor. A leaf, so its optimized code is kept from block to block. @internal
+ */
+function horizonBlock(
+  t: ArrayLike<number>, price: ArrayLike<number>, amount: ArrayLike<number>, M0s: Float64Array, SGs: Float64Array,
+  qt: ArrayLike<number>, bid: ArrayLike<number>, ask: ArrayLike<number>, i0: number, i1: number, Hh: number, quoteEnd: number,
+  jj: number, st: Float64Array, o: number, midH: Float64Array | null,
+  rPp: Float64Array | null, rPr: Float64Array | null, rPb: Float64Array | null, iPp: Float64Array | null, iPr: Float64Array | null, iPb: Float64Array | null,
+): number {
+  const m = qt.length;
+  let c = st[o], sR = st[o + 1], sRr = st[o + 2], aR = st[o + 3], aRr = st[o + 4], nR = st[o + 5], nRr = st[o + 6];
+  let sI = st[o + 7], sIr = st[o + 8], aI = st[o + 9], aIr = st[o + 10], nI = st[o + 11], nIr = st[o + 12], wAh = st[o + 13], wNh = st[o + 14];
+  let beyond = st[o + 15], invalidF = st[o + 16];
+  for (let i = i0; i < i1; i++) {
+    const M0 = M0s[i - i0];
+    if (M0 !== M0) continue; // NaN written in pass 1
+    const th = t[i] + Hh;
+    if (th > quoteEnd) {
+      beyond++;
+      if (midH !== null) {
+        midH[i] = NaN;
+        if (rPp !== null) { rPp[i] = NaN; iPp![i] = NaN; }
+        if (rPr !== null) { rPr[i] = NaN; iPr![i] = NaN; }
+        if (rPb !== null) { rPb[i] = NaN; iPb![i] = NaN; }
+      }
+      continue;
+    }
+    jj = advance(qt, m, jj, th);
+    const Mh = 0.5 * (ask[jj - 1] + bid[jj - 1]); // jj ≥ 1: a quote at or before t − lag ≤ t + Δ exists
+    if (midH !== null) midH[i] = Mh;
+    if (Mh !== Mh) {
+      invalidF++;
+      if (rPp !== null) { rPp[i] = NaN; iPp![i] = NaN; }
+      if (rPr !== null) { rPr[i] = NaN; iPr![i] = NaN; }
+      if (rPb !== null) { rPb[i] = NaN; iPb![i] = NaN; }
+      continue;
+    }
+    const P = price[i];
+    const a = amount[i];
+    const nt = P * a;
+    const sg = SGs[i - i0]; // 2·D: ±2
+    const rs = sg * (P - Mh) + 0;
+    const pi = sg * (Mh - M0) + 0;
+    const rsr = rs / M0;
+    const pir = pi / M0;
+    c++;
+    sR += rs; sRr += rsr; aR += a * rs; aRr += a * rsr; nR += nt * rs; nRr += nt * rsr;
+    sI += pi; sIr += pir; aI += a * pi; aIr += a * pir; nI += nt * pi; nIr += nt * pir;
+    wAh += a; wNh += nt;
+    if (rPp !== null) { rPp[i] = rs; iPp![i] = pi; }
+    if (rPr !== null) { rPr[i] = rsr; iPr![i] = pir; }
+    if (rPb !== null) { rPb[i] = rsr * 1e4; iPb![i] = pir * 1e4; }
+  }
+  st[o] = c; st[o + 1] = sR; st[o + 2] = sRr; st[o + 3] = aR; st[o + 4] = aRr; st[o + 5] = nR; st[o + 6] = nRr;
+  st[o + 7] = sI; st[o + 8] = sIr; st[o + 9] = aI; st[o + 10] = aIr; st[o + 11] = nI; st[o + 12] = nIr; st[o + 13] = wAh; st[o + 14] = wNh;
+  st[o + 15] = beyond; st[o + 16] = invalidF;
+  return jj;
+}
+
+/**
+ * The spread kernel over typed arrays (inputs validated by the caller). Trades are processed in blocks: pass 1
+ * merges the block's trades with quotes at t − lag (M_t, quoted and effective spread); then one pass per horizon
+ * merges t + Δ with the quotes and accumulates RS and PI in local scalars (carried across blocks, so every sum is
+ * still taken in trade order). O(n + m) per pass. Per-trade columns are allocated zeroed and every element is
+ * written (NaN where undefined). @internal
  */
 export function spreadKernel(
   t: ArrayLike<number>, price: ArrayLike<number>, amount: ArrayLike<number>, D: ArrayLike<number>,
@@ -230,7 +462,6 @@ export function spreadKernel(
   H: readonly number[], lag: number, quoteEnd: number, perTrade: boolean, units: readonly SpreadUnit[],
 ): SpreadKernelOut {
   const n = t.length;
-  const m = qt.length;
   const nh = H.length;
   const nm = MEASURES_FIXED + 2 * nh;
   const counts: SpreadCounts = { n, noQuote: 0, invalidQuote: 0, unsigned: 0, atMid: 0, beyondQuotes: new Array(nh).fill(0), invalidFutureQuote: new Array(nh).fill(0) };
@@ -239,129 +470,73 @@ export function spreadKernel(
 
   let out: SpreadKernelOut["out"] = null;
   const wantP = units.includes("price"), wantR = units.includes("rel"), wantB = units.includes("bps");
-  const mk = () => new Float64Array(n).fill(NaN);
+  const mk = () => new Float64Array(n); // every element is written below
   const meas: UnitArrays[] = [];
   if (perTrade) {
     for (let j = 0; j < nm; j++) meas.push({ price: wantP ? mk() : undefined, rel: wantR ? mk() : undefined, bps: wantB ? mk() : undefined });
     out = { mid: mk(), bid: mk(), ask: mk(), midH: H.map(mk), meas };
   }
-  // M_t per trade for the horizon passes; NaN where the trade has no usable quote or no direction
-  const M0s = new Float64Array(n);
-
-  // pass 1: quoted and effective spread
-  {
-    let cQ = 0, sQ = 0, sQr = 0, aQ = 0, aQr = 0, nQ = 0, nQr = 0, wAQ = 0, wNQ = 0;
-    let cE = 0, sE = 0, sEr = 0, aE = 0, aEr = 0, nE = 0, nEr = 0, wAE = 0, wNE = 0;
-    let noQuote = 0, invalid = 0, unsigned = 0, atMid = 0;
-    const qP = perTrade ? meas[0] : null, eP = perTrade ? meas[1] : null;
-    let j0 = 0;
-    for (let i = 0; i < n; i++) {
-      const target = t[i] - lag;
-      while (j0 < m && qt[j0] <= target) j0++;
-      if (j0 === 0) {
-        noQuote++;
-        M0s[i] = NaN;
-        continue;
-      }
-      const B = bid[j0 - 1];
-      const A = ask[j0 - 1];
-      const M0 = 0.5 * (A + B);
-      if (out !== null) {
-        out.bid[i] = B;
-        out.ask[i] = A;
-        out.mid[i] = M0;
-      }
-      if (M0 !== M0) {
-        invalid++;
-        M0s[i] = NaN;
-        continue;
-      }
-      const P = price[i];
-      const a = amount[i];
-      const nt = P * a;
-      const q = A - B;
-      const qr = q / M0;
-      cQ++; sQ += q; sQr += qr; aQ += a * q; aQr += a * qr; nQ += nt * q; nQr += nt * qr; wAQ += a; wNQ += nt;
-      if (qP !== null) {
-        if (qP.price) qP.price[i] = q;
-        if (qP.rel) qP.rel[i] = qr;
-        if (qP.bps) qP.bps[i] = qr * 1e4;
-      }
-      const d = D[i];
-      const sg = d > 0 ? 2 : d < 0 ? -2 : 0;
-      if (sg === 0) {
-        unsigned++;
-        M0s[i] = NaN;
-        continue;
-      }
-      M0s[i] = M0;
-      if (P === M0) atMid++;
-      const e = sg * (P - M0) + 0; // + 0 turns −0 (a sell at the mid) into 0
-      const er = e / M0;
-      cE++; sE += e; sEr += er; aE += a * e; aEr += a * er; nE += nt * e; nEr += nt * er; wAE += a; wNE += nt;
-      if (eP !== null) {
-        if (eP.price) eP.price[i] = e;
-        if (eP.rel) eP.rel[i] = er;
-        if (eP.bps) eP.bps[i] = er * 1e4;
-      }
+  /** Writes NaN into the per-trade columns of measures ≥ fromMeasure (and mid_h of their horizons) at row i. */
+  const nanFrom = (i: number, fromMeasure: number) => {
+    for (let j = fromMeasure; j < nm; j++) {
+      const u = meas[j];
+      if (u.price) u.price[i] = NaN;
+      if (u.rel) u.rel[i] = NaN;
+      if (u.bps) u.bps[i] = NaN;
     }
-    count[0] = cQ; sum[0] = sQ; sum[1] = sQr; sumA[0] = aQ; sumA[1] = aQr; sumN[0] = nQ; sumN[1] = nQr; wA[0] = wAQ; wN[0] = wNQ;
-    count[1] = cE; sum[2] = sE; sum[3] = sEr; sumA[2] = aE; sumA[3] = aEr; sumN[2] = nE; sumN[3] = nEr; wA[1] = wAE; wN[1] = wNE;
-    counts.noQuote = noQuote;
-    counts.invalidQuote = invalid;
-    counts.unsigned = unsigned;
-    counts.atMid = atMid;
+    for (let h = Math.max(0, (fromMeasure - MEASURES_FIXED) >> 1); h < nh; h++) out!.midH[h][i] = NaN;
+  };
+  // M_t per trade of the current block for the horizon passes; NaN where the trade has no usable quote or no direction
+  const M0s = new Float64Array(Math.min(n, BLOCK));
+  // 2·D per trade of the current block where M0s is a number (read by the horizon passes without a branch on D)
+  const SGs = new Float64Array(Math.min(n, BLOCK));
+
+  // pass 1 state: quoted and effective spread
+  const p1 = new Float64Array(22);
+  let j0 = 0; // merge cursor of pass 1 (a small integer)
+  const qP = perTrade ? meas[0] : null, eP = perTrade ? meas[1] : null;
+  // horizon state, per horizon h at h·HS + k
+  const HS = 17;
+  const hacc = new Float64Array(nh * HS);
+  const cur: number[] = new Array<number>(nh).fill(0); // merge cursors (small integers)
+
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    j0 = pass1Block(
+      t, price, amount, D, qt, bid, ask, lag, i0, i1, p1, M0s, SGs,
+      out !== null ? out.bid : null, out !== null ? out.ask : null, out !== null ? out.mid : null,
+      qP !== null && qP.price ? qP.price : null, qP !== null && qP.rel ? qP.rel : null, qP !== null && qP.bps ? qP.bps : null,
+      eP !== null && eP.price ? eP.price : null, eP !== null && eP.rel ? eP.rel : null, eP !== null && eP.bps ? eP.bps : null,
+      nanFrom, j0,
+    );
+
+    // per horizon over the block: realized spread and price impact
+    for (let h = 0; h < nh; h++) {
+      const rP = perTrade ? meas[MEASURES_FIXED + 2 * h] : null, iP = perTrade ? meas[MEASURES_FIXED + 2 * h + 1] : null;
+      cur[h] = horizonBlock(
+        t, price, amount, M0s, SGs, qt, bid, ask, i0, i1, H[h], quoteEnd, cur[h], hacc, h * HS,
+        out !== null ? out.midH[h] : null,
+        rP !== null && rP.price ? rP.price : null, rP !== null && rP.rel ? rP.rel : null, rP !== null && rP.bps ? rP.bps : null,
+        iP !== null && iP.price ? iP.price : null, iP !== null && iP.rel ? iP.rel : null, iP !== null && iP.bps ? iP.bps : null,
+      );
+    }
   }
 
-  // one pass per horizon: realized spread and price impact
+  count[0] = p1[0]; sum[0] = p1[1]; sum[1] = p1[2]; sumA[0] = p1[3]; sumA[1] = p1[4]; sumN[0] = p1[5]; sumN[1] = p1[6]; wA[0] = p1[7]; wN[0] = p1[8];
+  count[1] = p1[9]; sum[2] = p1[10]; sum[3] = p1[11]; sumA[2] = p1[12]; sumA[3] = p1[13]; sumN[2] = p1[14]; sumN[3] = p1[15]; wA[1] = p1[16]; wN[1] = p1[17];
+  counts.noQuote = p1[18];
+  counts.invalidQuote = p1[19];
+  counts.unsigned = p1[20];
+  counts.atMid = p1[21];
   for (let h = 0; h < nh; h++) {
-    const Hh = H[h];
-    let c = 0, sR = 0, sRr = 0, aR = 0, aRr = 0, nR = 0, nRr = 0;
-    let sI = 0, sIr = 0, aI = 0, aIr = 0, nI = 0, nIr = 0, wAh = 0, wNh = 0;
-    let beyond = 0, invalidF = 0;
-    const rP = perTrade ? meas[MEASURES_FIXED + 2 * h] : null, iP = perTrade ? meas[MEASURES_FIXED + 2 * h + 1] : null;
-    const midH = out !== null ? out.midH[h] : null;
-    let jj = 0;
-    for (let i = 0; i < n; i++) {
-      const M0 = M0s[i];
-      if (M0 !== M0) continue;
-      const th = t[i] + Hh;
-      if (th > quoteEnd) {
-        beyond++;
-        continue;
-      }
-      while (jj < m && qt[jj] <= th) jj++;
-      const Mh = 0.5 * (ask[jj - 1] + bid[jj - 1]); // jj ≥ 1: a quote at or before t − lag ≤ t + Δ exists
-      if (midH !== null) midH[i] = Mh;
-      if (Mh !== Mh) {
-        invalidF++;
-        continue;
-      }
-      const P = price[i];
-      const a = amount[i];
-      const nt = P * a;
-      const sg = D[i] > 0 ? 2 : -2;
-      const rs = sg * (P - Mh) + 0;
-      const pi = sg * (Mh - M0) + 0;
-      const rsr = rs / M0;
-      const pir = pi / M0;
-      c++;
-      sR += rs; sRr += rsr; aR += a * rs; aRr += a * rsr; nR += nt * rs; nRr += nt * rsr;
-      sI += pi; sIr += pir; aI += a * pi; aIr += a * pir; nI += nt * pi; nIr += nt * pir;
-      wAh += a; wNh += nt;
-      if (rP !== null && iP !== null) {
-        if (rP.price) { rP.price[i] = rs; iP.price![i] = pi; }
-        if (rP.rel) { rP.rel[i] = rsr; iP.rel![i] = pir; }
-        if (rP.bps) { rP.bps[i] = rsr * 1e4; iP.bps![i] = pir * 1e4; }
-      }
-    }
+    const o = h * HS;
     const jr = MEASURES_FIXED + 2 * h, ji = jr + 1;
-    count[jr] = c; sum[2 * jr] = sR; sum[2 * jr + 1] = sRr; sumA[2 * jr] = aR; sumA[2 * jr + 1] = aRr; sumN[2 * jr] = nR; sumN[2 * jr + 1] = nRr;
-    count[ji] = c; sum[2 * ji] = sI; sum[2 * ji + 1] = sIr; sumA[2 * ji] = aI; sumA[2 * ji + 1] = aIr; sumN[2 * ji] = nI; sumN[2 * ji + 1] = nIr;
-    wA[jr] = wA[ji] = wAh;
-    wN[jr] = wN[ji] = wNh;
-    counts.beyondQuotes[h] = beyond;
-    counts.invalidFutureQuote[h] = invalidF;
+    counts.beyondQuotes[h] = hacc[o + 15];
+    counts.invalidFutureQuote[h] = hacc[o + 16];
+    count[jr] = hacc[o]; sum[2 * jr] = hacc[o + 1]; sum[2 * jr + 1] = hacc[o + 2]; sumA[2 * jr] = hacc[o + 3]; sumA[2 * jr + 1] = hacc[o + 4]; sumN[2 * jr] = hacc[o + 5]; sumN[2 * jr + 1] = hacc[o + 6];
+    count[ji] = hacc[o]; sum[2 * ji] = hacc[o + 7]; sum[2 * ji + 1] = hacc[o + 8]; sumA[2 * ji] = hacc[o + 9]; sumA[2 * ji + 1] = hacc[o + 10]; sumN[2 * ji] = hacc[o + 11]; sumN[2 * ji + 1] = hacc[o + 12];
+    wA[jr] = wA[ji] = hacc[o + 13];
+    wN[jr] = wN[ji] = hacc[o + 14];
   }
   return { counts, acc: { count, sum, sumA, sumN, wA, wN }, out };
 }
