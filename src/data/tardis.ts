@@ -187,6 +187,14 @@ async function dropRow(
   log.add(kind, "dropped", message, `${path}:${t.lineOf(i)}`);
 }
 
+/** Both time columns must hold whole epoch µs: DataError naming the first row (file line) and field that does not. O(n). */
+async function checkIntegerTimes(path: string, t: CsvTable, ts: Float64Array, lts: Float64Array): Promise<void> {
+  for (let i = 0; i < ts.length; i++) {
+    if (!Number.isInteger(ts[i])) throw await rowError(path, t, i, "timestamp", notInteger("timestamp", ts[i]));
+    if (!Number.isInteger(lts[i])) throw await rowError(path, t, i, "local_timestamp", notInteger("local_timestamp", lts[i]));
+  }
+}
+
 /** Throws when the mixed flag is set on some row (a file holding several exchanges or symbols). */
 async function checkMixed(path: string, t: CsvTable, mixed: Int8Array, exchange?: string, symbol?: string): Promise<void> {
   const i = mixed.indexOf(1);
@@ -237,11 +245,10 @@ export async function loadTardisTrades(path: string, opts: TardisLoadOptions = {
   await checkMixed(path, t, f.col("mixed") as Int8Array, exchange, symbol);
   const log = newLog(path, t);
   const keep = new Uint8Array(n).fill(1);
+  await checkIntegerTimes(path, t, ts, lts);
   let missingId = 0;
   const missingIdEx: string[] = [];
   for (let i = 0; i < n; i++) {
-    if (!Number.isInteger(ts[i])) throw await rowError(path, t, i, "timestamp", notInteger("timestamp", ts[i]));
-    if (!Number.isInteger(lts[i])) throw await rowError(path, t, i, "local_timestamp", notInteger("local_timestamp", lts[i]));
     if (side[i] === BAD_CODE) throw await rowError(path, t, i, "side", 'side must be "buy", "sell" or "unknown"');
     const p = price[i];
     const a = amount[i];
@@ -310,9 +317,8 @@ export async function loadTardisBookL2(path: string, opts: TardisLoadOptions = {
   await checkMixed(path, t, f.col("mixed") as Int8Array, exchange, symbol);
   const log = newLog(path, t);
   const keep = new Uint8Array(n).fill(1);
+  await checkIntegerTimes(path, t, ts, lts);
   for (let i = 0; i < n; i++) {
-    if (!Number.isInteger(ts[i])) throw await rowError(path, t, i, "timestamp", notInteger("timestamp", ts[i]));
-    if (!Number.isInteger(lts[i])) throw await rowError(path, t, i, "local_timestamp", notInteger("local_timestamp", lts[i]));
     if (snap[i] === BAD_CODE) throw await rowError(path, t, i, "is_snapshot", 'is_snapshot must be "true" or "false"');
     if (side[i] === BAD_CODE) throw await rowError(path, t, i, "side", 'side must be "bid" or "ask"');
     const p = price[i];
@@ -370,9 +376,8 @@ export async function loadTardisQuotes(path: string, opts: TardisLoadOptions = {
   await checkMixed(path, t, f.col("mixed") as Int8Array, exchange, symbol);
   const log = newLog(path, t);
   const keep = new Uint8Array(n).fill(1);
+  await checkIntegerTimes(path, t, ts, lts);
   for (let i = 0; i < n; i++) {
-    if (!Number.isInteger(ts[i])) throw await rowError(path, t, i, "timestamp", notInteger("timestamp", ts[i]));
-    if (!Number.isInteger(lts[i])) throw await rowError(path, t, i, "local_timestamp", notInteger("local_timestamp", lts[i]));
     // NaN is an empty book side (allowed); ±Infinity is not a price or size.
     if (isInf(bp[i])) throw await rowError(path, t, i, "bid_price", notFinite("bid_price", bp[i]));
     if (isInf(ba[i])) throw await rowError(path, t, i, "bid_amount", notFinite("bid_amount", ba[i]));
@@ -432,11 +437,10 @@ export async function loadTardisBookSnapshot(path: string, opts: TardisLoadOptio
   const lts = f.f64("localTimestamp");
   await checkMixed(path, t, f.col("mixed") as Int8Array, exchange, symbol);
   const log = newLog(path, t);
+  await checkIntegerTimes(path, t, ts, lts);
   const bid0 = f.f64(levelColumn("bid", "Price", 0));
   const ask0 = f.f64(levelColumn("ask", "Price", 0));
   for (let i = 0; i < n; i++) {
-    if (!Number.isInteger(ts[i])) throw await rowError(path, t, i, "timestamp", notInteger("timestamp", ts[i]));
-    if (!Number.isInteger(lts[i])) throw await rowError(path, t, i, "local_timestamp", notInteger("local_timestamp", lts[i]));
     if (bid0[i] >= ask0[i]) log.add("crossed-book", "note", "best bid ≥ best ask (kept)", `${path}:${t.lineOf(i)}`);
   }
   const order = await timeOrder(path, t, lts, "local_timestamp", opts, log);
