@@ -37,8 +37,10 @@ export * from "./data/catalog";
 export * from "./data/synthetic";
 export * from "./frame/rng";
 
-// small statistics
+// small statistics and optimization
 export * from "./frame/ols";
+export * from "./frame/optimize";
+export * from "./frame/gamma";
 
 // liquidity
 export * from "./liquidity/amihud";
@@ -55,3 +57,26 @@ export { depthAtLevels, timeWeightedMean } from "./liquidity/depth";
 export type { DepthOptions, DepthResult } from "./liquidity/depth";
 export { liquiditySummary } from "./liquidity/summary";
 export type { LiquiditySummaryOptions } from "./liquidity/summary";
+
+// volatility
+export * from "./volatility/realized";
+export * from "./volatility/range";
+export * from "./volatility/ewma";
+export * from "./volatility/har";
+export * from "./volatility/evaluate";
+export * from "./volatility/garch";
+export { initTensorflow, currentTensorflow, detectTfjsNode, wasmDistDir } from "./volatility/tfBackend";
+export type { TfModule, TfBackendName, TfPreference, TfInitOptions, TfInitResult } from "./volatility/tfBackend";
+export { fitNeuralVolForecaster, neuralOutOfSample, technicalVolFeatures, NeuralVolForecaster } from "./volatility/neural";
+export type { NeuralArchitecture, NeuralExtraFeatures, NeuralVolOptions, NeuralSplit, NeuralForecastOptions, NeuralOutOfSampleOptions, NeuralOutOfSampleResult, TechnicalVolFeatureOptions } from "./volatility/neural";
+
+// inventory
+export * from "./inventory/avellanedaStoikov";
+export * from "./inventory/glft";
+export * from "./inventory/intensity";
+export { PnlLedger, ledgerFromFills } from "./inventory/ledger";
+export type { FeeSchedule as LedgerFeeSchedule, CostBasis, PnlLedgerOptions, LedgerFill, PositionSnapshot, LedgerTotals, LedgerSnapshot, Lot as LedgerLot, LedgerHolding, FillColumns, LedgerFromFillsOptions, LedgerFromFillsResult } from "./inventory/ledger";
+export { inventoryVaR, historicalVaR, parametricVaR, normalQuantile, inventoryExposure, checkInventoryLimits, pnlSinceDayStart, rebalanceToTargets } from "./inventory/risk";
+export type { VaRMethod, InventoryVaROptions, VaRResult, AssetVaR, Holding as InventoryHolding, ExposureResult, InventoryLimits, LimitCheck, LimitReport, RebalanceOptions, RebalanceTrade, RebalanceResult } from "./inventory/risk";
+export { simulateAvellanedaStoikov, avellanedaStoikovExperiment, avellanedaStoikovPathFills, inventorySpreadAverage, AS_2008_TABLES, AS_BLOCK_SIZE } from "./inventory/simulate";
+export type { ASSimulationOptions, ASSimulationResult, ASSamplePaths, ASStats, ASProgress, ASExperimentOptions, ASExperimentRow, ASExperimentResult, ASFillRule, ASMidIncrement, ASDepthFrom, ASStrategy } from "./inventory/simulate";
