@@ -63,6 +63,38 @@ const LANCZOS = [
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
+/**
+ * Φ⁻¹(p), the standard normal quantile, for 0 < p < 1. Acklam's (2003) rational approximation (relative error
+ * 1.15e−9) refined by one Halley step on `normalCdf`, giving about 1e−15 relative accuracy (checked against scipy's
+ * `norm.ppf`). Returns −Infinity at 0, +Infinity at 1, NaN outside [0, 1].
+ */
+export function normalQuantile(p: number): number {
+  if (!(p >= 0 && p <= 1)) return NaN;
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const plow = 0.02425;
+  let x: number;
+  if (p < plow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - plow) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log1p(-p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  // one Halley step; in the upper tail work with the complement for accuracy
+  const e = p > 0.5 ? -(normalCdf(-x) - (1 - p)) : normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(0.5 * x * x);
+  return x - u / (1 + 0.5 * x * u);
+}
+
 /** ln Γ(x) for x > 0 (Lanczos approximation, relative error ~1e-15). */
 export function logGamma(x: number): number {
   if (!(x > 0)) return NaN;

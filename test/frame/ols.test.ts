@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { incompleteBeta, logBeta, logGamma, normalCdf, ols, studentTCdf, twoSidedP } from "../../src/frame/ols";
+import { incompleteBeta, logBeta, logGamma, normalCdf, normalQuantile, ols, studentTCdf, twoSidedP } from "../../src/frame/ols";
 import { createRng } from "../../src/frame/rng";
 import { ArgumentError } from "../../src/errors";
 
@@ -119,4 +119,24 @@ test("normalCdf, studentTCdf, logGamma: scipy reference values", () => {
   close(logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-14);
   close(logBeta(600.5, 0.5), logGamma(600.5) + logGamma(0.5) - logGamma(601), 1e-11);
   close(incompleteBeta(0.3, 2, 3), 1 - Math.pow(0.7, 4) - 4 * 0.3 * Math.pow(0.7, 3), 1e-14); // I_x(2,3) via the binomial sum
+});
+
+const Z975 = 1.959963984540054;
+const Z99 = 2.3263478740408408;
+const closeAbs = (a: number, b: number, tol: number, msg?: string) => assert.ok(Math.abs(a - b) <= tol, `${msg ?? ""} got ${a}, want ${b} (tol ${tol})`);
+
+test("normalQuantile against scipy, round trip through normalCdf, symmetry, edges", () => {
+  const ref: Array<[number, number]> = [
+    [0.5, 0], [0.975, Z975], [0.99, Z99], [0.999, 3.090232306167813], [1e-10, -6.361340902404056],
+    [0.02425, -1.972961051311885], [0.97575, 1.972961051311885], [1 - 1e-12, 7.0344869100478356],
+  ];
+  for (const [p, z] of ref) closeAbs(normalQuantile(p), z, 1e-15 * Math.max(1, Math.abs(z)), `p=${p}`);
+  for (const p of [1e-300, 1e-20, 0.001, 0.1, 0.3, 0.7, 0.9]) {
+    closeAbs(normalCdf(normalQuantile(p)), p, 1e-12 * p, `round trip ${p}`); // normalCdf: ~2e−13 relative in the far tail
+    if (p > 1e-15) closeAbs(normalQuantile(1 - p), -normalQuantile(p), 1e-9 * Math.abs(normalQuantile(p)) + 1e-15, `symmetry ${p}`);
+  }
+  assert.equal(normalQuantile(0), -Infinity);
+  assert.equal(normalQuantile(1), Infinity);
+  assert.ok(Number.isNaN(normalQuantile(1.5)));
+  assert.ok(Number.isNaN(normalQuantile(NaN)));
 });
