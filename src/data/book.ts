@@ -74,6 +74,16 @@ class SideLevels {
     return m;
   }
 
+  /** Amount at `key` (exact float64 match), 0 if the level is absent. Same search as `set`. */
+  get(key: number): number {
+    const b = this.findBlock(key);
+    if (b === this.nb) return 0;
+    const blk = this.blocks[b];
+    let i = this.bn[b] - 1;
+    while (i >= 0 && blk[2 * i] > key) i--;
+    return i >= 0 && blk[2 * i] === key ? blk[2 * i + 1] : 0;
+  }
+
   /** Removes every level (blocks are kept for reuse). */
   clear(): void {
     for (let b = 0; b < this.nb; b++) this.spare.push(this.blocks[b]);
@@ -345,6 +355,29 @@ export class OrderBook {
     let sum = 0;
     for (let i = 0; i < m; i++) sum += q[i];
     return sum;
+  }
+
+  /**
+   * Size resting at exactly `price` on `side` (+1 bid, −1 ask), base units; 0 when there is no such level (prices
+   * are matched exactly as float64, as in `apply`). O(log d) for a level d blocks from the touch; no allocation.
+   */
+  amountAt(side: BookSide, price: number): number {
+    if (side === 1) return this.b.get(price);
+    if (side === -1) return this.a.get(-price);
+    checkSide(side);
+    return 0;
+  }
+
+  /**
+   * Copies the best `n` levels of `side` into `prices` / `amounts` (best first: bids descending, asks ascending)
+   * and returns how many exist (≤ n, ≤ the arrays' length). No allocation: the scratch arrays are the caller's.
+   */
+  topInto(side: BookSide, n: number, prices: Float64Array, amounts: Float64Array): number {
+    checkSide(side);
+    const m0 = Math.min(n, prices.length, amounts.length);
+    const m = (side === 1 ? this.b : this.a).top(m0, prices, amounts);
+    if (side === -1) for (let i = 0; i < m; i++) prices[i] = -prices[i];
+    return m;
   }
 
   /** Mid price (bestBid + bestAsk) / 2; NaN if a side is empty. */

@@ -324,3 +324,39 @@ test("real data: BTCUSDT usdm (pu chain) replay matches bookTicker at shared ids
   assert.equal(cmp.mismatches, 0, JSON.stringify(cmp.examples));
   assert.equal(r.stats.crossed, 0);
 });
+
+test("OrderBook.amountAt and topInto agree with a Map reference over random updates spanning many blocks", () => {
+  const u = rng(808);
+  const book = new OrderBook();
+  const ref = { 1: new Map<number, number>(), [-1]: new Map<number, number>() } as Record<number, Map<number, number>>;
+  const pr = new Float64Array(400), am = new Float64Array(400);
+  for (let step = 0; step < 6000; step++) {
+    const side = (u() < 0.5 ? 1 : -1) as 1 | -1;
+    // bids on 900.00..999.99, asks on 1000.01..1099.99 (two decimals: exact float64 from the decimal string)
+    const ticks = Math.floor(u() * 300);
+    const price = side === 1 ? Number((999.99 - ticks / 100).toFixed(2)) : Number((1000.01 + ticks / 100).toFixed(2));
+    const amount = u() < 0.3 ? 0 : Math.round(u() * 1000) / 100 + 0.01;
+    book.apply(side, price, amount);
+    if (amount === 0) ref[side].delete(price);
+    else ref[side].set(price, amount);
+    if (step % 97 === 0) {
+      for (const sd of [1, -1] as const) {
+        const sorted = [...ref[sd].entries()].sort((a, b) => (sd === 1 ? b[0] - a[0] : a[0] - b[0]));
+        const m = book.topInto(sd, 400, pr, am);
+        assert.equal(m, Math.min(400, sorted.length));
+        for (let i = 0; i < m; i++) {
+          assert.equal(pr[i], sorted[i][0]);
+          assert.equal(am[i], sorted[i][1]);
+        }
+        // present levels, absent prices between levels, and beyond both ends
+        for (const [p, q] of sorted) assert.equal(book.amountAt(sd, p), q);
+        assert.equal(book.amountAt(sd, sd === 1 ? 1099.5 : 800.25), 0);
+        assert.equal(book.amountAt(sd, sd === 1 ? 850.001 : 1200.001), 0);
+        assert.equal(book.amountAt(sd, sd === 1 ? 999.995 : 1000.015), 0);
+      }
+    }
+  }
+  assert.ok(book.bidCount > 100 && book.askCount > 100, "the test must span several blocks");
+  assert.equal(book.topInto(1, 3, new Float64Array(2), new Float64Array(2)), 2, "bounded by the scratch length");
+  assert.throws(() => book.amountAt(0 as 1, 1), ArgumentError);
+});
