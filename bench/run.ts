@@ -8,7 +8,7 @@
  * a temporary JSON-lines file named by the BENCH_SUMMARY environment variable (see common.ts `recordSummary`).
  * A script that fails is reported and the others still run; the exit code is then 1.
  *
- * Arguments: names of scripts to run (default all: loaders frame bookReplay liquidity garch inventory), e.g. `npm run bench -- frame`.
+ * Arguments: names of scripts to run (default all: loaders frame bookReplay liquidity garch inventory backtest), e.g. `npm run bench -- frame`.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { readSummary, table, title } from "./common";
 
 /** The bench scripts, in the order they run. */
-const SCRIPTS = ["loaders", "frame", "bookReplay", "liquidity", "garch", "inventory"] as const;
+const SCRIPTS = ["loaders", "frame", "bookReplay", "liquidity", "garch", "inventory", "backtest"] as const;
 
 /** Runs `node --expose-gc --import tsx bench/<name>.ts` with inherited stdio; resolves to its exit code. */
 function runScript(name: string, summaryFile: string): Promise<number> {

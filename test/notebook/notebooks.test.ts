@@ -38,8 +38,9 @@ for (const file of files) {
       assert.ok(r.ok, formatFailure(r));
       assert.ok(r.figures.length > 0, "the notebook showed no chart");
       const titles = r.figures.map((f) => f.title);
-      // a chart of market data says "synthetic"; a chart of a model simulation says "simulated" in either mode
-      for (const t of titles) assert.match(t, /synthetic|simulated/i, `a chart made from synthetic data must say so: "${t}"`);
+      // a chart of market data says "synthetic"; a chart of a model simulation says "simulated", and a chart of a
+      // model's closed forms (no data at all) says "model", in either mode
+      for (const t of titles) assert.match(t, /synthetic|simulated|\bmodel\b/i, `a chart made from synthetic data must say so: "${t}"`);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
