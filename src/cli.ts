@@ -4,6 +4,7 @@
  *   makerlab notebooks run [files…]  run notebooks headless; non-zero exit on the first failing cell
  *   makerlab kernel install          install the Jupyter kernelspec (tslab started at the project root)
  *   makerlab data info               show the data root (and why) and the data catalog
+ *   makerlab sentiment score         score headlines with an OpenAI-compatible LLM into the response cache
  * MakerlabError messages are printed without a stack trace (add --debug for it).
  */
 import * as fs from "node:fs";
@@ -230,6 +231,56 @@ Examples:
         process.stdout.write("\nNotebooks use the seeded synthetic market (generated under the data root on first use).\n");
       }
       setCode(0);
+    });
+
+  program
+    .command("sentiment")
+    .description("news sentiment")
+    .command("score")
+    .description(
+      "score headlines with an OpenAI-compatible chat-completions endpoint into the on-disk response cache that " +
+        "notebooks/05 reads. Endpoint, model and key come from the environment: MAKERLAB_LLM_BASE_URL (or " +
+        "OPENAI_BASE_URL), MAKERLAB_LLM_MODEL, and the key in OPENAI_API_KEY (or the variable named by --api-key-env). " +
+        "Cached headlines are never paid for twice; an interrupted run resumes.",
+    )
+    .option("--news <file>", "headlines file (cryptonews CSV layout); default: the data root's news set")
+    .option("--limit <n>", "score only the first n headlines", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer >= 1, got "${v}"`);
+      return n;
+    })
+    .option("--concurrency <n>", "requests in flight at once", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer >= 1, got "${v}"`);
+      return n;
+    }, 4)
+    .option("--cache <dir>", "response cache folder (default MAKERLAB_LLM_CACHE, else <data root>/llm-sentiment-cache)")
+    .option("--api-key-env <name>", "name of the environment variable holding the API key", "OPENAI_API_KEY")
+    .option("--text <which>", 'what is scored: "title", "text" or "title+text"', "title+text")
+    .action(async (opts: { news?: string; limit?: number; concurrency: number; cache?: string; apiKeyEnv: string; text: string }) => {
+      if (opts.text !== "title" && opts.text !== "text" && opts.text !== "title+text") {
+        throw new ArgumentError(`--text must be "title", "text" or "title+text", got "${opts.text}"`, { field: "text" });
+      }
+      const { loadNews } = require("./data/news") as typeof import("./data/news");
+      const { defaultMarket } = require("./data/catalog") as typeof import("./data/catalog");
+      const { createLlmClient, llmScorer } = require("./sentiment/llmClient") as typeof import("./sentiment/llmClient");
+      const { scoreHeadlines } = require("./sentiment/scoreHeadlines") as typeof import("./sentiment/scoreHeadlines");
+      const { defaultLlmCacheDir } = require("./sentiment/responseCache") as typeof import("./sentiment/responseCache");
+      const file = opts.news ?? defaultMarket().news;
+      if (!file) throw new FileNotFoundError("no headlines file: pass --news <file>", { file: "(none)" });
+      let news = await loadNews(path.resolve(file));
+      if (opts.limit !== undefined && opts.limit < news.length) news = news.slice(0, opts.limit) as typeof news;
+      const client = createLlmClient({ apiKeyEnv: opts.apiKeyEnv, concurrency: opts.concurrency });
+      const cacheDir = opts.cache ?? defaultLlmCacheDir();
+      const r = await scoreHeadlines(news, { scorer: llmScorer(client), cacheDir, concurrency: opts.concurrency, text: opts.text, progress: true });
+      const s = r.summary;
+      process.stdout.write(
+        `${s.scorer}: ${s.n} headlines, ${s.cached} from the cache, ${s.scored} newly scored, ${s.failed} failed; ` +
+          `${s.requests} requests, ${s.promptTokens} prompt + ${s.completionTokens} completion tokens, ` +
+          `cost ${Number.isFinite(s.costUsd) ? "$" + s.costUsd.toFixed(4) : "unknown (model not in the price table)"}${s.usageEstimated ? " (estimated)" : ""}\n` +
+          `cache: ${cacheDir}\n`,
+      );
+      setCode(s.failed > 0 ? 2 : 0);
     });
 
   return program;
