@@ -20,7 +20,8 @@
  * Schedules: `{ kind: "interval", intervalUs }` calls onTick at startUs, startUs + intervalUs, … ≤ endUs;
  * `{ kind: "event" }` calls onTick at startUs and after every local event (a trade received, a book update received,
  * a report received). onStart runs once at startUs before the first onTick; onFill runs when a fill report arrives,
- * before anything else at that time. Events before startUs build both books and the tapes but call no strategy.
+ * before anything else at that time, with the fill's `mid` set to the local book's mid then (the result's fill
+ * columns keep the exchange-side mid at the match). Events before startUs build both books and the tapes but call no strategy.
  *
  * Samples: one row per onTick (at most one per `sampleIntervalUs` when given), with the state the strategy saw:
  * local mid and best prices, our best live resting bid / ask after the call (limit and post-only orders, pending
@@ -314,19 +315,19 @@ class Engine implements ResponseSink {
     this.bookView = new LocalBookView(this.lbook);
     this.ctx = new Ctx(this);
     const shift = cfg.latency.marketDataShiftUs;
-    if (!(shift >= 0) || shift === Infinity) throw new ArgumentError(`latency.marketDataShiftUs must be a finite number >= 0, got ${shift}`, { field: "marketDataShiftUs" });
+    if (!(shift >= 0) || shift === Infinity) throw new ArgumentError(`latency.marketDataShiftUs must be a finite number >= 0, got ${shift}`, { file: "EngineConfig.latency", field: "marketDataShiftUs" });
     const s0 = this.s.nGroups > 0 ? this.s.groupLocalUs[0] + shift : this.s.firstLocalUs + shift;
     this.startUs = cfg.startUs ?? s0;
     this.endUs = cfg.endUs ?? this.s.lastLocalUs + shift;
-    if (!Number.isFinite(this.startUs)) throw new ArgumentError(`startUs must be finite (is the data empty?), got ${this.startUs}`, { field: "startUs" });
-    if (!(this.endUs >= this.startUs)) throw new ArgumentError(`endUs (${this.endUs}) must be >= startUs (${this.startUs})`, { field: "endUs" });
+    if (!Number.isFinite(this.startUs)) throw new ArgumentError(`startUs must be finite (is the data empty?), got ${this.startUs}`, { file: "EngineConfig", field: "startUs" });
+    if (!(this.endUs >= this.startUs)) throw new ArgumentError(`endUs (${this.endUs}) must be >= startUs (${this.startUs})`, { file: "EngineConfig", field: "endUs" });
     const si = cfg.sampleIntervalUs ?? 0;
-    if (!(si >= 0) || si === Infinity) throw new ArgumentError(`sampleIntervalUs must be a finite number >= 0, got ${si}`, { field: "sampleIntervalUs" });
+    if (!(si >= 0) || si === Infinity) throw new ArgumentError(`sampleIntervalUs must be a finite number >= 0, got ${si}`, { file: "EngineConfig", field: "sampleIntervalUs" });
     this.sampleEvery = si;
     const sch = this.strategy.schedule;
     if (sch.kind === "interval" && !(sch.intervalUs > 0 && sch.intervalUs !== Infinity)) {
-      throw new ArgumentError(`strategy "${this.strategy.name}": schedule.intervalUs must be a finite number > 0, got ${sch.intervalUs}`, { field: "schedule.intervalUs" });
-    } else if (sch.kind !== "interval" && sch.kind !== "event") throw new ArgumentError(`strategy "${this.strategy.name}": unknown schedule kind`, { field: "schedule" });
+      throw new ArgumentError(`strategy "${this.strategy.name}": schedule.intervalUs must be a finite number > 0, got ${sch.intervalUs}`, { file: "Strategy", field: "schedule.intervalUs" });
+    } else if (sch.kind !== "interval" && sch.kind !== "event") throw new ArgumentError(`strategy "${this.strategy.name}": unknown schedule kind`, { file: "Strategy", field: "schedule" });
     cfg.latency.reset(deriveSeed(cfg.seed, 1));
     this.onProgress = cfg.onProgress;
   }
@@ -360,14 +361,14 @@ class Engine implements ResponseSink {
   }
 
   submit(req: OrderRequest): number {
-    if (!this.started) throw new ArgumentError(`submit() is only allowed from strategy calls`, { field: "submit" });
+    if (!this.started) throw new ArgumentError(`submit() is only allowed from strategy calls`, { file: "StrategyContext", field: "submit" });
     const side = req.side;
-    if (side !== 1 && side !== -1) throw new ArgumentError(`order side must be +1 or -1, got ${side}`, { field: "side" });
-    if (!ORDER_TYPES.has(req.type)) throw new ArgumentError(`order type must be limit, postOnly, ioc or market, got "${req.type}"`, { field: "type" });
-    if (!(req.amount > 0) || req.amount === Infinity) throw new ArgumentError(`order amount must be a finite number > 0, got ${req.amount}`, { field: "amount" });
+    if (side !== 1 && side !== -1) throw new ArgumentError(`order side must be +1 or -1, got ${side}`, { file: "OrderRequest", field: "side" });
+    if (!ORDER_TYPES.has(req.type)) throw new ArgumentError(`order type must be limit, postOnly, ioc or market, got "${req.type}"`, { file: "OrderRequest", field: "type" });
+    if (!(req.amount > 0) || req.amount === Infinity) throw new ArgumentError(`order amount must be a finite number > 0, got ${req.amount}`, { file: "OrderRequest", field: "amount" });
     let price = req.price;
     if (req.type === "market") price = NaN;
-    else if (!(price > 0) || price === Infinity) throw new ArgumentError(`order price must be a finite number > 0, got ${price}`, { field: "price" });
+    else if (!(price > 0) || price === Infinity) throw new ArgumentError(`order price must be a finite number > 0, got ${price}`, { file: "OrderRequest", field: "price" });
     else price = this.tick.snap(price);
     const o = new SimOrder(++this.nextId, side, price, this.lot.snap(req.amount), req.type, this.now);
     this.live.push(o);
@@ -388,7 +389,7 @@ class Engine implements ResponseSink {
         return;
       }
     }
-    if (!(orderId >= 1 && orderId <= this.nextId)) throw new ArgumentError(`cancel: unknown order id ${orderId}`, { field: "orderId" });
+    if (!(orderId >= 1 && orderId <= this.nextId)) throw new ArgumentError(`cancel: unknown order id ${orderId}`, { file: "StrategyContext.cancel", field: "orderId" });
     // an order already done: nothing to cancel
   }
 
@@ -400,12 +401,19 @@ class Engine implements ResponseSink {
     const bidOk = bp > 0 && ba > 0;
     const askOk = ap > 0 && aa > 0;
     if (bidOk && askOk && bp >= ap) {
-      throw new ArgumentError(`quote: own bid ${bp} >= own ask ${ap} (a strategy must not cross itself)`, { field: "bidPrice" });
+      throw new ArgumentError(`quote: own bid ${bp} >= own ask ${ap} (a strategy must not cross itself)`, { file: "StrategyContext.quote", field: "bidPrice" });
     }
     this.quoteSide(1, bidOk, bp, ba);
     this.quoteSide(-1, askOk, ap, aa);
   }
 
+  /**
+   * One side of `quote`: keeps the first live limit / post-only order of `side` whose price and ORIGINAL amount
+   * (`o.amount`, not the unfilled rest) equal the request, cancels every other live order of that side, and submits
+   * a post-only order when none was kept. Deliberate choice: an order partially filled keeps its queue priority, so
+   * its resting size is then the unfilled rest (amount − filled), smaller than requested, until it fills or the
+   * quote changes; topping it up would mean cancel-and-replace at the back of the queue.
+   */
   private quoteSide(side: Side, ok: boolean, price: number, amount: number): void {
     let keep = false;
     // cancel() changes statuses, never membership, so the index loop is safe
@@ -435,7 +443,10 @@ class Engine implements ResponseSink {
         o.status = "filled";
         this.removeLive(o);
       }
-      if (this.started && this.strategy.onFill) this.strategy.onFill(fe, this.ctx);
+      // the strategy gets the LOCAL book's mid as of the report's arrival (what its own feed has delivered by then),
+      // never the exchange-side mid at the match, which a short response latency could reveal ahead of the feed;
+      // the result's fill columns keep the exchange-side mid (metrics: spread capture, adverse selection)
+      if (this.started && this.strategy.onFill) this.strategy.onFill({ ...fe, mid: this.lbook.mid() }, this.ctx);
     } else if (kind === RESP_ACK) {
       if (o.status === "pendingNew") {
         o.status = "open";

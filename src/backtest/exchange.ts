@@ -41,17 +41,26 @@ import { OrderBook } from "../data/book";
 import { GrowableBuffer, f64Buffer, i8Buffer } from "../frame/buffer";
 import type { MarketStreams } from "./data";
 
-/** Report kinds travelling exchange → local. */
+// Report kinds travelling exchange → local (each delivered after the response latency, FIFO).
+/** Report: the new order was accepted (it may have taken liquidity already; those fills follow it). */
 export const RESP_ACK = 1;
+/** Report: a partial fill; the order keeps working (carries a FillEvent). */
 export const RESP_FILL = 2;
+/** Report: the fill that completes the order (carries a FillEvent); the order is done. */
 export const RESP_FILL_FINAL = 3;
+/** Report: the order was cancelled (our cancel, or the unfilled rest of an IOC / market order); the order is done. */
 export const RESP_CANCELLED = 4;
+/** Report: the new order was rejected (off the tick / lot grid, or a post-only that would cross); the order is done. */
 export const RESP_REJECTED = 5;
+/** Report: our cancel found the order already done at the exchange (its final report came first). */
 export const RESP_CANCEL_REJECTED = 6;
 
-/** Exchange-side state of an order. */
+// Exchange-side state of an order (SimOrder.exState).
+/** Exchange state: sent, not yet arrived at the exchange. */
 export const EX_IN_FLIGHT = 0;
+/** Exchange state: resting in the book (queue estimate live, can be filled by trades or a crossing book). */
 export const EX_RESTING = 1;
+/** Exchange state: filled, cancelled or rejected; nothing more happens to it. */
 export const EX_DONE = 2;
 
 /**

@@ -178,9 +178,13 @@ export function readSchedule(s: StrategySchedule | undefined, fn: string): Strat
 /** Options of `withRiskGuards`; every guard is off unless its option is given. */
 export interface RiskGuardOptions {
   /**
-   * Position cap, base units (> 0). Quotes: the bid size is cut to maxPosition − position, the ask size to
-   * maxPosition + position (lot-rounded; a side with nothing left is removed), so at the cap only the reducing side
-   * is quoted. Direct `submit` calls that would leave |position| above the cap (position + side·amount) are refused.
+   * Position cap, base units (> 0), counting working orders (with latency, orders still open can fill before their
+   * reports arrive). Quotes: the bid size is cut to maxPosition − position − W₊, the ask size to maxPosition +
+   * position − W₋ (lot-rounded; a side with nothing left is removed), where W± is the unfilled size (amount − filled)
+   * of that side's live orders that the quote does not replace (pending cancels, IOC / market orders in flight; the
+   * limit / post-only orders the quote cancels or keeps are not double counted). So at the cap only the reducing side
+   * is quoted. Direct `submit` calls are refused when the worst case w = position + side·(W + amount), W = the
+   * unfilled size of all live orders of that side, has |w| above the cap and above |position + side·W|.
    */
   maxPosition?: number;
   /**
@@ -427,8 +431,10 @@ class Guards {
     }
     const cap = this.o.maxPosition;
     if (cap !== undefined) {
-      const after = ctx.position + order.side * order.amount;
-      if (Math.abs(after) > cap + 1e-12 * cap && Math.abs(after) > Math.abs(ctx.position)) {
+      // worst case: every working order of this side fills too (latency: they are not in ctx.position yet)
+      const working = ctx.position + order.side * workingLeaves(ctx, order.side, false);
+      const after = working + order.side * order.amount;
+      if (Math.abs(after) > cap + 1e-12 * cap && Math.abs(after) > Math.abs(working)) {
         this.stats.blockedSubmits++;
         return -1;
       }
@@ -449,8 +455,9 @@ class Guards {
     let capRemoved = false;
     if (o.maxPosition !== undefined) {
       const pos = ctx.position;
-      const bMax = floorToLot(o.maxPosition - pos, lot);
-      const aMax = floorToLot(o.maxPosition + pos, lot);
+      // room left on each side after the working orders that this quote does not replace (see workingLeaves)
+      const bMax = floorToLot(o.maxPosition - pos - workingLeaves(ctx, 1, true), lot);
+      const aMax = floorToLot(o.maxPosition + pos - workingLeaves(ctx, -1, true), lot);
       let cut = false;
       if (bid === bid && bidAmt > bMax) {
         cut = true;
@@ -490,6 +497,26 @@ class Guards {
     this.fAskAmt = askAmt;
     ctx.quote(bid, bidAmt, ask, askAmt);
   }
+}
+
+/**
+ * Unfilled size (Σ amount − filled, base units) of our live orders on `side` in ctx.openOrders: the position they
+ * can still add before their fills are reported. With `replacedByQuote`, orders that a `ctx.quote` call replaces
+ * (pendingNew / open limit and post-only orders of that side: cancelled, or kept as the new quote, whose size is
+ * counted separately) are left out; pending cancels (a fill may still win the race) and IOC / market orders in
+ * flight (they execute before a later cancel arrives) are counted.
+ */
+function workingLeaves(ctx: StrategyContext, side: Side, replacedByQuote: boolean): number {
+  const oo = ctx.openOrders;
+  let w = 0;
+  for (let k = 0; k < oo.length; k++) {
+    const x = oo[k];
+    if (x.side !== side || x.status === "filled" || x.status === "cancelled" || x.status === "rejected") continue;
+    if (replacedByQuote && x.status !== "pendingCancel" && (x.type === "limit" || x.type === "postOnly")) continue;
+    const left = x.amount - x.filled;
+    if (left > 0) w += left;
+  }
+  return w;
 }
 
 function sameNum(a: number, b: number): boolean {

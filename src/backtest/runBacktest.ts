@@ -87,14 +87,14 @@ export interface BacktestResult extends BacktestRaw {
  * data set, configuration and seed (apart from the timings in `stats`).
  */
 export function runBacktest(opts: RunBacktestOptions): BacktestResult {
-  if (!opts || typeof opts !== "object") throw new ArgumentError(`runBacktest needs an options object`);
+  if (!opts || typeof opts !== "object") throw new ArgumentError(`runBacktest needs an options object`, { file: "RunBacktestOptions", field: "opts" });
   const { data, strategy, exchange, seed } = opts;
-  if (!data) throw new ArgumentError(`runBacktest: data is required`, { field: "data" });
-  if (!strategy || typeof strategy.onTick !== "function") throw new ArgumentError(`runBacktest: strategy with onTick() is required`, { field: "strategy" });
+  if (!data) throw new ArgumentError(`runBacktest: data is required`, { file: "RunBacktestOptions", field: "data" });
+  if (!strategy || typeof strategy.onTick !== "function") throw new ArgumentError(`runBacktest: strategy with onTick() is required`, { file: "RunBacktestOptions", field: "strategy" });
   if (!exchange || !exchange.queueModel || !exchange.latency || !exchange.fees) {
-    throw new ArgumentError(`runBacktest: exchange needs queueModel, latency and fees`, { field: "exchange" });
+    throw new ArgumentError(`runBacktest: exchange needs queueModel, latency and fees`, { file: "RunBacktestOptions", field: "exchange" });
   }
-  if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ArgumentError(`runBacktest: seed must be a finite number, got ${seed}`, { field: "seed" });
+  if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ArgumentError(`runBacktest: seed must be a finite number, got ${seed}`, { file: "RunBacktestOptions", field: "seed" });
   const streams =
     "streams" in data
       ? data.streams

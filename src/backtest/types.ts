@@ -94,7 +94,12 @@ export interface FillEvent {
   /** Fee in quote currency, negative for a rebate. */
   readonly fee: number;
   readonly isMaker: boolean;
-  /** Exchange-side mid at the match (for spread capture and adverse selection). */
+  /**
+   * Mid as the strategy may know it: in the FillEvent given to `onFill`, the LOCAL book's mid when the report arrives
+   * (localUs; only market data received by then, NaN when the local book lacks a side), so a response latency shorter
+   * than the feed latency leaks no exchange-side price. The result's fill columns (BacktestFillColumns.mid) keep the
+   * exchange-side mid at the match, for spread capture and adverse selection.
+   */
   readonly mid: number;
 }
 
@@ -122,7 +127,9 @@ export interface StrategyContext {
   /**
    * Market-making convenience: keep at most one bid and one ask resting at these prices and sizes (post-only).
    * Orders already resting at the same price and size are left alone (their queue place is kept); others are
-   * cancelled and replaced. NaN price or amount ≤ 0 means no quote on that side. Prices are rounded to the tick
+   * cancelled and replaced. "Same size" compares the order's original amount: an order partially filled is kept as
+   * is (its queue priority is worth more than the top-up), so its resting size is then amount − filled, less than
+   * requested, until it fills or the quote's price or size changes. NaN price or amount ≤ 0 means no quote on that side. Prices are rounded to the tick
    * (bid down, ask up) and sizes down to the lot.
    */
   quote(bidPrice: number, bidAmount: number, askPrice: number, askAmount: number): void;

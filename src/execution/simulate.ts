@@ -22,7 +22,9 @@
  *   hftbacktest's RiskAdverseQueueModel): on arrival we join the back of the level (queue ahead = the level's size,
  *   `onNew`); a trade at our price by the opposite aggressor (or an unknown one) first consumes the queue ahead and
  *   the excess fills us (`onTrade`); a change of the level's size goes to `onDepth` (risk-averse: ahead =
- *   min(ahead, level)); a trade through our price fills us in full (the level was emptied). Our order is not added
+ *   min(ahead, level)); a trade through our price by the opposite (or an unknown) aggressor fills us in full (the
+ *   level was emptied); a trade by our own side's aggressor never fills us, at or through our price (as the
+ *   backtest exchange, src/backtest/exchange.ts `onTrade`). Our order is not added
  *   to the replayed sizes, and an opposite touch that crosses our price does not fill us by itself (only trades do).
  *   With `repeg` (default) the order is pegged to the touch: whenever the replayed touch differs from our price after
  *   a book update (moved away, or moved through us), we cancel and re-post at it (a new order: latency, reject draw,
@@ -614,14 +616,17 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
     attempts[k] = 0;
   };
 
-  /** A market trade against our resting limit order. */
+  /** A market trade against our resting limit order: only an opposite or unknown (0) aggressor, at or through our price. */
   const tradeVsLimit = (t: number, i: number) => {
     if (!restLive) return;
     const p = tPrice[i], amt = tAmount[i], d = tSide[i];
     let fillable = 0;
+    // as src/backtest/exchange.ts onTrade: only an opposite (or unknown, 0) aggressor reaches a resting order, at or
+    // through its price; a print by our own side (a buy-initiated trade below our bid) never fills us
+    if (d === side) return;
     const through = side === 1 ? p < restPrice : p > restPrice;
     if (through) fillable = Infinity;
-    else if (p === restPrice && d !== side) {
+    else if (p === restPrice) {
       fillable = qm.onTrade(restQ, amt);
       if (!(fillable > 0)) return;
     } else return;

@@ -42,8 +42,9 @@ export const SCORE_SCALE = 2;
 export const NEGATION_FACTOR = -0.5;
 /** Number of following words a negator reaches (a break token ends it sooner). */
 export const NEGATION_SCOPE = 3;
-/** Multiplier of a hit preceded (within 2 words) by an intensifier / a diminisher. */
+/** Multiplier of a hit preceded (within 2 words) by an intensifier ("very", "massive": 1.5× the word's weight). */
 export const INTENSIFIER = 1.5;
+/** Multiplier of a hit preceded (within 2 words) by a diminisher ("slightly", "modest": 0.5× the word's weight). */
 export const DIMINISHER = 0.5;
 /**
  * Neutral band for 3-class use: |score| < band → neutral. Tuned by `tuneNeutralBand` on sent_train.csv

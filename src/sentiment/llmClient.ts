@@ -69,6 +69,11 @@ export class LlmError extends MakerlabError {
   readonly reason: LlmFailureReason;
   readonly status?: number;
   readonly attempts: number;
+  /**
+   * Usage already paid for before this failure within the same logical call (set by `chatJson` when its repair
+   * call fails: the first, successful call's tokens and cost), so per-row cost is not lost; undefined otherwise.
+   */
+  usage?: CallUsage;
   constructor(message: string, reason: LlmFailureReason, attempts: number, status?: number, hint?: string) {
     super(message, {}, hint);
     this.reason = reason;
@@ -169,7 +174,10 @@ export interface LlmClient {
   readonly limiter: Limiter;
   /** One chat completion with retries; throws LlmError on failure. */
   chat(messages: readonly ChatMessage[], opts?: { signal?: AbortSignal }): Promise<ChatResult>;
-  /** A chat completion parsed as JSON and validated by `schema`, with one repair retry. HTTP failures throw LlmError. */
+  /**
+   * A chat completion parsed as JSON and validated by `schema`, with one repair retry. HTTP failures throw LlmError
+   * (when the repair call fails, the error's `usage` carries the first call's usage). `raw` is redacted (no key).
+   */
   chatJson<T>(messages: readonly ChatMessage[], schema: z.ZodType<T>, opts?: { signal?: AbortSignal }): Promise<ChatJsonResult<T>>;
   /** Tokens and cost so far, per model. */
   usage(): UsageReport;
@@ -364,7 +372,17 @@ export function createLlmClient(options: LlmClientOptions = {}): LlmClient {
       const r = await limiter.run(async () => {
         if (rpm) await rpm.take(1, signal);
         if (tpm) await tpm.take(estPrompt + maxTokens, signal);
-        return attemptOnce(body, signal);
+        // only a successful (2xx) reply consumes tokens: refund the estimate after a non-2xx, timeout, network
+        // error or abort (a 2xx reply is settled against its reported usage below)
+        let res: Attempt;
+        try {
+          res = await attemptOnce(body, signal);
+        } catch (e) {
+          if (tpm) tpm.adjust(estPrompt + maxTokens);
+          throw e;
+        }
+        if (tpm && !(res.kind === "response" && res.status >= 200 && res.status < 300)) tpm.adjust(estPrompt + maxTokens);
+        return res;
       }, signal);
 
       let retryAfterMs: number | null = null;
@@ -471,13 +489,20 @@ export function createLlmClient(options: LlmClientOptions = {}): LlmClient {
   const chatJson = async <T>(messages: readonly ChatMessage[], schema: z.ZodType<T>, opts: { signal?: AbortSignal } = {}): Promise<ChatJsonResult<T>> => {
     const first = await chat(messages, opts);
     const c1 = check(first.content, schema);
-    if (c1.ok === true) return { ok: true, value: c1.value, raw: first.content, repaired: false, usage: first.usage };
+    if (c1.ok === true) return { ok: true, value: c1.value, raw: clean(first.content), repaired: false, usage: first.usage };
     say(`${endpoint}: invalid reply (${c1.detail.slice(0, 120)}); asking once for corrected JSON`);
     const repairMsgs: ChatMessage[] = [...messages, { role: "assistant", content: first.content.slice(0, 2000) }, { role: "user", content: repairMessage(c1.detail) }];
-    const second = await chat(repairMsgs, opts);
+    let second: ChatResult;
+    try {
+      second = await chat(repairMsgs, opts);
+    } catch (e) {
+      // the first call was paid for: keep its usage on the error so the caller can still account for it
+      if (e instanceof LlmError) e.usage = e.usage ? addUsage(first.usage, e.usage) : first.usage;
+      throw e;
+    }
     const usage = addUsage(first.usage, second.usage);
     const c2 = check(second.content, schema);
-    if (c2.ok === true) return { ok: true, value: c2.value, raw: second.content, repaired: true, usage };
+    if (c2.ok === true) return { ok: true, value: c2.value, raw: clean(second.content), repaired: true, usage };
     return { ok: false, reason: c2.reason, detail: clean(c2.detail), raw: clean(second.content.slice(0, 500)), usage };
   };
 
@@ -588,7 +613,7 @@ export function llmScorer(client: LlmClient, options: { promptVersion?: string }
       if (isAbortError(e)) throw e;
       if (e instanceof LlmError) {
         if (e.reason === "auth") throw e;
-        return { record: null, failure: fail(text, e.reason, e.message), usage: ZERO_USAGE };
+        return { record: null, failure: fail(text, e.reason, e.message), usage: e.usage ?? ZERO_USAGE };
       }
       throw e;
     }

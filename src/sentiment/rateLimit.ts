@@ -145,10 +145,10 @@ export class TokenBucket {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(options: TokenBucketOptions) {
-    if (!(options.perMinute > 0)) throw new ArgumentError(`token bucket rate must be > 0 per minute, got ${options.perMinute}`);
+    if (!(options.perMinute > 0)) throw new ArgumentError(`token bucket rate must be > 0 per minute, got ${options.perMinute}`, { field: "perMinute" });
     this.perMinute = options.perMinute;
     this.capacity = options.capacity ?? Math.max(1, options.perMinute / 60);
-    if (!(this.capacity > 0)) throw new ArgumentError(`token bucket capacity must be > 0, got ${this.capacity}`);
+    if (!(this.capacity > 0)) throw new ArgumentError(`token bucket capacity must be > 0, got ${this.capacity}`, { field: "capacity" });
     this.clock = options.clock ?? systemClock;
     this.level = this.capacity;
     this.last = this.clock.now();
@@ -207,7 +207,7 @@ export interface Limiter {
 
 /** Creates a {@link Limiter} allowing `limit` (≥ 1) concurrent tasks. */
 export function createLimiter(limit: number): Limiter {
-  if (!(Number.isInteger(limit) && limit >= 1)) throw new ArgumentError(`concurrency must be an integer ≥ 1, got ${limit}`);
+  if (!(Number.isInteger(limit) && limit >= 1)) throw new ArgumentError(`concurrency must be an integer ≥ 1, got ${limit}`, { field: "concurrency" });
   let active = 0;
   let peak = 0;
   const waiting: (() => void)[] = [];
@@ -309,7 +309,7 @@ export function retryDelay(attempt: number, retryAfterMs: number | null, options
  * first error (or an AbortError) is thrown. So work that completed is never lost to a sibling's failure.
  */
 export async function runPool(n: number, concurrency: number, fn: (i: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new ArgumentError(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new ArgumentError(`concurrency must be an integer ≥ 1, got ${concurrency}`, { field: "concurrency" });
   let next = 0;
   let failed = false;
   let firstError: unknown;

@@ -114,19 +114,26 @@ export function defaultLlmCacheDir(): string {
   return path.join(dataRoot(), "llm-sentiment-cache");
 }
 
-/** Writes `data` to `file` atomically: a temporary file in the same folder, fsync, rename. */
+/**
+ * Writes `data` (UTF-8) to `file` atomically: a temporary file in the same folder, written in full (writeSync is
+ * looped until every byte is out, since it may write fewer than asked), fsync, rename over `file`, then fsync of
+ * the folder so the rename itself is durable (skipped where the platform refuses to fsync a folder: EISDIR,
+ * EINVAL, EPERM, e.g. Windows).
+ */
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = fs.openSync(tmp, "w");
+  const buf = Buffer.from(data, "utf8");
   try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    const fd = fs.openSync(tmp, "w");
+    try {
+      let off = 0;
+      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (e) {
     try {
@@ -135,6 +142,27 @@ export function writeFileAtomic(file: string, data: string): void {
       /* already gone */
     }
     throw e;
+  }
+  fsyncDir(dir);
+}
+
+/** fsync of a folder (makes a rename in it durable); ignores platforms that refuse (EISDIR, EINVAL, EPERM; EACCES on open). */
+function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EISDIR" || code === "EINVAL" || code === "EPERM" || code === "EACCES") return;
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EISDIR" && code !== "EINVAL" && code !== "EPERM") throw e;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -198,7 +226,7 @@ export function createResponseCache(dir: string = defaultLlmCacheDir(), options:
       return e;
     },
     put(entry: CacheEntry): void {
-      if (readOnly) throw new ArgumentError(`the cache at ${root} was opened read-only`);
+      if (readOnly) throw new ArgumentError(`the cache at ${root} was opened read-only`, { file: root, field: "readOnly" });
       const v = entrySchema.safeParse(entry);
       if (!v.success) throw new ArgumentError(`invalid cache entry: ${v.error.issues[0]?.path.join(".")}: ${v.error.issues[0]?.message}`, { field: "entry" });
       if (cacheKey(entry, entry.text) !== entry.key) throw new ArgumentError("cache entry key does not match its endpoint, model, prompt version and text", { field: "key" });

@@ -12,9 +12,15 @@
  * A signal in the middle of a bar therefore waits for the next bar even though the current bar's close would be
  * earlier: the close of the bar containing t is not known to be after t at bar resolution, so we never use it.
  * The API takes only (timestamp, score) pairs and computes every return itself from strictly later bars, so a
- * return that ends before or at t can never be paired with that signal. What cannot be caught is a score computed
- * from information dated after its own timestamp; the `pastRankIc` diagnostic (score vs the return over the h
- * before entry) shows whether a signal is a reaction to moves already made.
+ * return that ends before or at t can never be paired with that signal. A score computed from information dated
+ * after its own timestamp cannot be ruled out by alignment alone, so `signalStudy` runs a look-ahead detector (see
+ * `LOOK_AHEAD_MIN_RANK_IC`): per horizon it also computes the rank IC with entry delayed by one bar
+ * (`delayedRankIc`), and flags `lookAheadSuspected` when, at the shortest horizon, |rankIc| ≥ 0.5 and
+ * |delayedRankIc| < |rankIc| / 3 (and, against small-sample noise, |rankIc|·√(n − 1) ≥ 4). A flagged study throws a DataError (field "score") unless
+ * `allowSuspectedLookAhead: true`, in which case the flag is only reported. The detector catches a score built from
+ * the next bar's return (the usual leak); a score built from a multi-bar future window at a multi-bar shortest
+ * horizon loses only 1/h of its IC with a one-bar delay and is not caught. The `pastRankIc` diagnostic (score vs
+ * the return over the h before entry) shows whether a signal is a reaction to moves already made.
  *
  * Dropped signals are counted (IssueLog kinds): "nan-score", "nan-timestamp", "below-min-abs-score",
  * "unknown-asset", "no-bar-after-signal" (t at or after the last bar's open: the price data ends), "stale-entry"
@@ -85,7 +91,30 @@ export interface SignalStudyOptions {
   barUs?: number;
   /** Longest allowed wait from t to the entry bar's open (default: one bar). */
   maxEntryDelayUs?: number;
+  /**
+   * Report a suspected look-ahead (`lookAheadSuspected`, see `LOOK_AHEAD_MIN_RANK_IC`) instead of throwing a
+   * DataError (default false: throw).
+   */
+  allowSuspectedLookAhead?: boolean;
 }
+
+/**
+ * Look-ahead detector thresholds (used by `signalStudy`): a study is flagged when, at its shortest horizon,
+ * |rankIc| ≥ `LOOK_AHEAD_MIN_RANK_IC` (0.5) and |delayedRankIc| < |rankIc| / `LOOK_AHEAD_DECAY` (3), where
+ * `delayedRankIc` is the rank IC of the same scores with the entry delayed by one bar (same horizon).
+ * Rationale: a genuine news signal has a small IC (published crypto-news ICs are a few hundredths; 0.5 is
+ * implausible) and, since news is digested over hours, does not lose almost all of its information in one bar;
+ * a score built from the next bar's return has an IC near 1 that vanishes when entry moves one bar later (the
+ * delayed window no longer contains the bar it was built from). Both conditions must hold, so a planted or real
+ * signal with a moderate IC is never flagged. Small-sample guard: the rank IC must also be significant,
+ * |rankIc|·√(n − 1) ≥ `LOOK_AHEAD_MIN_Z` (4; under no correlation the rank IC is ≈ N(0, 1/(n − 1)), so noise
+ * exceeds it with probability ≈ 6e-5), so a handful of signals (n < 17 for a rank IC of 1) is never flagged.
+ */
+export const LOOK_AHEAD_MIN_RANK_IC = 0.5;
+/** See `LOOK_AHEAD_MIN_RANK_IC`: the z-score |rankIc|·√(n − 1) the rank IC must reach to flag (small-sample guard). */
+export const LOOK_AHEAD_MIN_Z = 4;
+/** See `LOOK_AHEAD_MIN_RANK_IC`: the delayed rank IC must fall below |rankIc| / LOOK_AHEAD_DECAY to flag. */
+export const LOOK_AHEAD_DECAY = 3;
 
 /** Normalized bars: open times, opens (null if absent), closes, bar length (µs) and a label for errors. */
 export interface Bars {
@@ -338,6 +367,27 @@ function pastReturns(p: Prepared, h: number): Float64Array {
   return out;
 }
 
+/**
+ * Forward log returns with entry delayed by one bar: ln(close[k] / entry'), entry' = open of the bar opening at
+ * entryTime + barUs (or the close of the entry bar when there is no open column), k the bar closing at
+ * entryTime + barUs + h. NaN where a bar is missing or a price is not positive (a diagnostic: not counted).
+ */
+function delayedForwardReturns(p: Prepared, h: number): Float64Array {
+  const a = p.aligned;
+  const m = a.score.length;
+  const out = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const b = p.series[p.seriesOf[r]];
+    const e = barAt(b, a.entryTime[r] + b.barUs, a.entryBar[r] + 1);
+    const k = barAt(b, a.entryTime[r] + h, a.entryBar[r] + Math.round(h / b.barUs));
+    if (e < 0 || k < 0) { out[r] = NaN; continue; }
+    const entry = b.open ? b.open[e] : b.close[e - 1];
+    const c = b.close[k];
+    out[r] = entry > 0 && c > 0 && Number.isFinite(entry) && Number.isFinite(c) ? Math.log(c / entry) : NaN;
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // statistics kernels (weights = bootstrap multiplicities; all ones for the full sample)
 // ------------------------------------------------------------------------------------------------------------
@@ -533,6 +583,11 @@ export interface HorizonStats {
   spreadCi: [number, number];
   /** Rank IC of the score with the log return over the h **before** entry (reaction, not prediction). */
   pastRankIc: number;
+  /**
+   * Rank IC of the score with the forward return at the same horizon but entry delayed by one bar (look-ahead
+   * detector input, see `LOOK_AHEAD_MIN_RANK_IC`); NaN when fewer than 3 rows have a delayed return.
+   */
+  delayedRankIc: number;
   /** Rank IC of |score| with |forward return| (does news predict volatility?). */
   absRankIc: number;
 }
@@ -557,6 +612,12 @@ export interface SignalStudyResult {
   /** Alignment drops, then per-horizon drops (kinds prefixed "h<index>:"). */
   dropped: LoadIssue[];
   bootstrap: BootSettings;
+  /**
+   * True when the look-ahead detector fires at the shortest horizon (|rankIc| ≥ 0.5, |rankIc|·√(n − 1) ≥ 4 and
+   * |delayedRankIc| < |rankIc| / 3, see `LOOK_AHEAD_MIN_RANK_IC`); only ever true in a result when `allowSuspectedLookAhead` is set
+   * (otherwise `signalStudy` throws).
+   */
+  lookAheadSuspected: boolean;
 }
 
 function subset(v: Float64Array, rows: Int32Array): Float64Array {
@@ -612,7 +673,7 @@ export function quantileBuckets(score: Float64Array, q: number): Int32Array {
   return out;
 }
 
-function horizonStats(x: Float64Array, y: Float64Array, times: Float64Array, past: Float64Array, h: number, q: number, boot: BootSettings, seedKey: number): HorizonStats {
+function horizonStats(x: Float64Array, y: Float64Array, times: Float64Array, past: Float64Array, h: number, q: number, boot: BootSettings, seedKey: number, delayed?: Float64Array): HorizonStats {
   const n = x.length;
   const cl = clusters(times, boot.block);
   const nanCi: [number, number] = [NaN, NaN];
@@ -635,6 +696,8 @@ function horizonStats(x: Float64Array, y: Float64Array, times: Float64Array, pas
   // past and abs diagnostics
   const pr = finiteRows(past);
   const pastRankIc = pr.length >= 3 ? spearman(subset(x, pr), subset(past, pr)) : NaN;
+  const dr = delayed ? finiteRows(delayed) : new Int32Array(0);
+  const delayedRankIc = delayed && dr.length >= 3 ? spearman(subset(x, dr), subset(delayed, dr)) : NaN;
   const ax = new Float64Array(n), ay = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     ax[i] = Math.abs(x[i]);
@@ -684,6 +747,7 @@ function horizonStats(x: Float64Array, y: Float64Array, times: Float64Array, pas
     spread,
     spreadCi,
     pastRankIc,
+    delayedRankIc,
     absRankIc,
   };
 }
@@ -694,6 +758,9 @@ function horizonStats(x: Float64Array, y: Float64Array, times: Float64Array, pas
  * zeros excluded, Wilson and bootstrap intervals, exact binomial p), mean forward return by score quantile and
  * the top − bottom spread, with seeded (cluster) bootstrap percentile intervals. Returns are log returns
  * (dimensionless); horizons and times are µs. Drops are counted in `dropped`, never silent.
+ * Look-ahead detector: throws a DataError (field "score") when the shortest horizon has |rankIc| ≥ 0.5 (and
+ * significant: |rankIc|·√(n − 1) ≥ 4) and the rank IC with entry delayed by one bar is below a third of it (a score built from the next bar's return; see
+ * `LOOK_AHEAD_MIN_RANK_IC`), unless `opts.allowSuspectedLookAhead` (then `lookAheadSuspected` reports it).
  * @param signals publication times (epoch µs) and scores (any scale; sign = direction)
  * @param prices one bar series (CandleFrame or {timestamp, close, open?}) or a map asset → series
  */
@@ -713,8 +780,23 @@ export function signalStudy(signals: SignalInput, prices: PricesInput, opts: Sig
     for (const it of log.issues) issues.push({ ...it, kind: `h${hi}:${it.kind}` });
     const rows = finiteRows(fwd);
     const past = pastReturns(p, h);
-    byHorizon.push(horizonStats(subset(p.aligned.score, rows), subset(fwd, rows), subset(p.aligned.entryTime, rows), subset(past, rows), h, q, boot, hi));
+    const delayed = delayedForwardReturns(p, h);
+    byHorizon.push(horizonStats(subset(p.aligned.score, rows), subset(fwd, rows), subset(p.aligned.entryTime, rows), subset(past, rows), h, q, boot, hi, subset(delayed, rows)));
   });
+  let shortest = 0;
+  for (let i = 1; i < opts.horizons.length; i++) if (opts.horizons[i] < opts.horizons[shortest]) shortest = i;
+  const hs = byHorizon[shortest];
+  const lookAheadSuspected =
+    Math.abs(hs.rankIc) >= LOOK_AHEAD_MIN_RANK_IC &&
+    Math.abs(hs.rankIc) * Math.sqrt(hs.n - 1) >= LOOK_AHEAD_MIN_Z &&
+    Math.abs(hs.delayedRankIc) < Math.abs(hs.rankIc) / LOOK_AHEAD_DECAY;
+  if (lookAheadSuspected && opts.allowSuspectedLookAhead !== true) {
+    throw new DataError(
+      `look-ahead suspected: rank IC ${hs.rankIc.toFixed(3)} at the shortest horizon (${hs.horizonUs} µs) falls to ${hs.delayedRankIc.toFixed(3)} when entry is delayed by one bar`,
+      { file: "signals", field: "score" },
+      "a genuine news signal neither has so large an IC nor loses it in one bar: check that the score uses no information dated after its timestamp (e.g. a return ending after t); pass allowSuspectedLookAhead: true to report instead of throwing",
+    );
+  }
   return {
     nSignals: p.nSignals,
     nAligned: p.aligned.score.length,
@@ -734,6 +816,7 @@ export function signalStudy(signals: SignalInput, prices: PricesInput, opts: Sig
     },
     dropped: issues,
     bootstrap: boot,
+    lookAheadSuspected,
   };
 }
 

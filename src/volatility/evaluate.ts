@@ -350,15 +350,23 @@ export interface DieboldMarianoResult {
   h: number;
   variant: "dm" | "hln";
   kernelUsed: "rectangular" | "bartlett";
+  /**
+   * Set when the test is undefined: the long-run variance is not positive after the Bartlett fallback (d constant
+   * up to rounding, e.g. one loss series shifted by a constant), so statistic and p-value are NaN. Undefined otherwise.
+   */
+  note?: string;
 }
 
 /**
  * Diebold–Mariano (1995) test of equal predictive accuracy on loss series A and B (same targets, aligned):
  * d_t = L_A,t − L_B,t, DM = d̄ / √(V̂/T), V̂ = γ₀ + 2 Σ_{k=1}^{h−1} w_k γ_k, γ_k = (1/T) Σ_{t>k} (d_t − d̄)(d_{t−k} − d̄).
  * Variant "hln" (Harvey, Leybourne & Newbold 1997): DM* = DM·√((T + 1 − 2h + h(h−1)/T)/T), compared with Student
- * t(T − 1); variant "dm": N(0, 1). p-values are two-sided. Swapping A and B flips the sign. d ≡ 0 gives statistic 0
- * and p = 1; a constant non-zero d gives ±∞ and p = 0. Pairs with a NaN loss are dropped and counted (they break
- * the time spacing of the autocovariances, so keep them rare).
+ * t(T − 1); variant "dm": N(0, 1). p-values are two-sided. Swapping A and B flips the sign. A non-positive V̂ with
+ * the rectangular kernel falls back to Bartlett weights (1 − k/h), which are positive semi-definite. d ≡ 0 gives
+ * statistic 0 and p = 1. When V̂ is still ≤ 0 (or d is constant up to rounding, γ₀ ≤ 1e-20·d̄²) and d̄ ≠ 0, the
+ * statistic is undefined (no sampling variation to scale d̄ by): statistic and p-value are NaN and `note` says why
+ * (`better` still gives the sign of d̄). Pairs with a NaN loss are dropped and counted (they break the time spacing
+ * of the autocovariances, so keep them rare).
  */
 export function dieboldMariano(lossA: ArrayLike<number>, lossB: ArrayLike<number>, opts: DieboldMarianoOptions = {}): DieboldMarianoResult {
   if (lossA.length !== lossB.length) throw new ArgumentError(`dieboldMariano: lossA has ${lossA.length} values, lossB ${lossB.length}`, { field: "lossB" });
@@ -404,14 +412,22 @@ export function dieboldMariano(lossA: ArrayLike<number>, lossB: ArrayLike<number
   }
   const correction = variant === "hln" ? Math.sqrt((T + 1 - 2 * h + (h * (h - 1)) / T) / T) : 1;
   let statistic: number;
-  // d constant (γ₀ = 0 up to rounding): exact zero differential → 0, otherwise ±∞
-  const constant = !(gamma[0] > 1e-20 * mean * mean) || !(V > 0);
-  if (constant) statistic = mean === 0 ? 0 : mean > 0 ? Infinity : -Infinity;
-  else statistic = (mean / Math.sqrt(V / T)) * correction;
   let pValue: number;
-  if (statistic === 0) pValue = 1;
-  else if (!Number.isFinite(statistic)) pValue = 0;
-  else pValue = variant === "hln" ? twoSidedP(statistic, T - 1) : 2 * normalCdf(-Math.abs(statistic));
+  let note: string | undefined;
+  // d constant (γ₀ = 0 up to rounding) or V̂ ≤ 0 after the fallback: exact zero differential → 0 (p 1), otherwise
+  // undefined (NaN), not ±∞: there is no variance estimate to test against
+  const degenerate = !(gamma[0] > 1e-20 * mean * mean) || !(V > 0);
+  if (degenerate && mean === 0) {
+    statistic = 0;
+    pValue = 1;
+  } else if (degenerate) {
+    statistic = NaN;
+    pValue = NaN;
+    note = `long-run variance ${V} ≤ 0 (${kernelUsed} kernel${kernelUsed !== kernel ? ", after the Bartlett fallback" : ""}) or loss differential constant up to rounding (γ₀ = ${gamma[0]}, mean ${mean}): DM statistic undefined`;
+  } else {
+    statistic = (mean / Math.sqrt(V / T)) * correction;
+    pValue = variant === "hln" ? twoSidedP(statistic, T - 1) : 2 * normalCdf(-Math.abs(statistic));
+  }
   return {
     statistic,
     pValue,
@@ -424,6 +440,7 @@ export function dieboldMariano(lossA: ArrayLike<number>, lossB: ArrayLike<number
     h,
     variant,
     kernelUsed,
+    ...(note !== undefined ? { note } : {}),
   };
 }
 

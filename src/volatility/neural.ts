@@ -709,10 +709,18 @@ export interface NeuralOutOfSampleResult {
   readonly actual: Float64Array;
   /** Mean squared error (RV units²) over rows with a finite forecast and actual. */
   readonly mse: number;
-  /** Mean QLIKE loss, Patton (2011): L = RV/f − ln(RV/f) − 1, over rows with finite f > 0 and RV > 0. */
+  /**
+   * Mean QLIKE loss, Patton (2011): L = RV/f − ln(RV/f) − 1, over rows with finite f > 0 and RV > 0 (QLIKE is
+   * undefined otherwise); the scored rows it skips are counted in `qlikeSkipped`.
+   */
   readonly qlike: number;
-  /** Rows that entered mse / qlike. */
+  /** Rows that entered mse (finite forecast and actual). */
   readonly nScored: number;
+  /**
+   * Rows of `nScored` left out of qlike because the forecast or the actual RV is ≤ 0 (e.g. a zero-RV day, or a
+   * forecast that underflowed to 0); qlike averages over nScored − qlikeSkipped rows.
+   */
+  readonly qlikeSkipped: number;
   readonly backend: TfBackendName;
   /** Per model: the origin it was trained up to, epochs run, best epoch, validation loss and fit time. */
   readonly fits: ReadonlyArray<{ trainEnd: number; epochsRun: number; bestEpoch: number; bestValLoss: number; fitMs: number }>;
@@ -725,7 +733,9 @@ export interface NeuralOutOfSampleResult {
  * rv[0..trainEnd) (its validation split lies inside that range too), so it can be compared with GARCH / HAR
  * on the same split. Inputs for t use the realized rv[0..t−1] (fixed model, rolling inputs). With
  * `refitEvery = k` the model is refitted on the expanding window at trainEnd, trainEnd + k, … (rolling
- * origin); each block is forecast by the model fitted at its origin (every refit uses the same seed). Losses: MSE and QLIKE (Patton 2011).
+ * origin); each block is forecast by the model fitted at its origin (every refit uses the same seed). Losses: MSE over
+ * rows with a finite forecast and actual, and QLIKE (Patton 2011) over those with both > 0; the rows QLIKE cannot
+ * score are counted in `qlikeSkipped`, not dropped silently.
  */
 export async function neuralOutOfSample(rv: Float64Array, opts: NeuralOutOfSampleOptions): Promise<NeuralOutOfSampleResult> {
   checkRv(rv);
@@ -764,14 +774,21 @@ export async function neuralOutOfSample(rv: Float64Array, opts: NeuralOutOfSampl
   let se = 0;
   let ql = 0;
   let k = 0;
+  let kq = 0;
+  let skipped = 0;
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const fc = forecast[i];
-    if (!(fc > 0) || !Number.isFinite(fc) || !(a > 0) || !Number.isFinite(a)) continue;
+    if (!Number.isFinite(fc) || !Number.isFinite(a)) continue;
     se += (a - fc) * (a - fc);
+    k++;
+    if (!(fc > 0) || !(a > 0)) {
+      skipped++;
+      continue;
+    }
     const r = a / fc;
     ql += r - Math.log(r) - 1;
-    k++;
+    kq++;
   }
   return {
     trainEnd,
@@ -779,8 +796,9 @@ export async function neuralOutOfSample(rv: Float64Array, opts: NeuralOutOfSampl
     logForecast,
     actual,
     mse: k > 0 ? se / k : NaN,
-    qlike: k > 0 ? ql / k : NaN,
+    qlike: kq > 0 ? ql / kq : NaN,
     nScored: k,
+    qlikeSkipped: skipped,
     backend,
     fits,
     ...(kept ? { forecaster: kept } : {}),

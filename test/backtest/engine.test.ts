@@ -109,7 +109,8 @@ test("no look-ahead: every strategy call sees exactly the events received up to 
   for (const schedule of [{ kind: "interval", intervalUs: 300 }, { kind: "event" }] as StrategySchedule[]) {
     for (const shift of [0, 1500]) {
       let calls = 0;
-      let lastFillSeen = -Infinity;
+      let fillsSeen = 0;
+      let pendingFills: number[] = []; // localUs of the fill reports delivered since the last onTick
       const exact = schedule.kind === "interval";
       const check = (ctx: StrategyContext) => {
         calls++;
@@ -131,17 +132,25 @@ test("no look-ahead: every strategy call sees exactly the events received up to 
           assert.equal(ctx.book.bestBidAmount(), ref.f64("bidAmount")[k]);
           assert.equal(ctx.book.bestAskAmount(), ref.f64("askAmount")[k]);
         }
-        assert.ok(lastFillSeen <= now);
+        // every fill report delivered since the previous call was received by now
+        for (const l of pendingFills) assert.ok(l <= now, `fill received at ${l} reported before onTick at ${now}`);
+        pendingFills = [];
       };
       const strat: Strategy = {
         ...fixedSpread(0.01, 0.5, schedule, check),
         onFill(f, ctx) {
-          assert.ok(f.localUs === ctx.now);
+          assert.ok(f.localUs <= ctx.now, `fill received at ${f.localUs} reported at ${ctx.now}`);
+          assert.equal(f.localUs, ctx.now, "a fill report is delivered when it arrives");
           assert.ok(f.exchangeUs < f.localUs, "a fill is learned after it happens");
-          lastFillSeen = f.localUs;
+          pendingFills.push(f.localUs);
+          fillsSeen++;
         },
       };
       const raw = runOn(streams, strat, logNormalLatency({ entryMedianUs: 800, sigma: 0.7, marketDataShiftUs: shift }));
+      // every fill whose report arrived within the run was delivered to onFill, and none other
+      let due = 0;
+      for (let i = 0; i < raw.fills.length; i++) if (raw.fills.columns.localTimestamp[i] <= raw.endUs) due++;
+      assert.equal(fillsSeen, due);
       assert.ok(calls > 3000, `the strategy is called often (${calls})`);
       assert.ok(raw.fills.length > 20, `the test strategy must trade (${raw.fills.length} fills)`);
     }
@@ -180,6 +189,39 @@ test("no look-ahead with future data: a trade received late is invisible until r
     assert.equal(count, now >= 5000 ? 1 : 0, `trade tape at ${now}`);
     assert.equal(pos, now >= 150 ? 1 : 0, `position at ${now}`);
   }
+});
+
+test("onFill gets the local book's mid at the report's arrival, the fill columns the exchange-side mid at the match", () => {
+  // book bid 100 / ask 101 (mid 100.5); at exchange time 80 the ask moves to 103 (exchange mid 101.5), but the feed
+  // delivers that only at 3000. Our bid 1 @ 100.5 is filled by a sell at exchange time 100; the report arrives at 150
+  // (response latency 50 < feed latency 2920): the strategy must not learn the 101.5 mid from its fill report.
+  const d: BookChangeColumns = {
+    timestamp: Float64Array.of(0, 0, 80, 80), localTimestamp: Float64Array.of(0, 0, 3000, 3000), isSnapshot: Int8Array.of(1, 1, 0, 0),
+    side: Int8Array.of(1, -1, -1, -1), price: Float64Array.of(100, 101, 101, 103), amount: Float64Array.of(1, 1, 0, 1),
+    updateId: Float64Array.of(NaN, NaN, NaN, NaN),
+  };
+  const t: TradeColumns = {
+    timestamp: Float64Array.of(100), localTimestamp: Float64Array.of(5000), price: Float64Array.of(100.5), amount: Float64Array.of(2),
+    side: Int8Array.of(-1), id: Float64Array.of(1),
+  };
+  const streams = prepareMarketData(new Frame(d), new Frame(t), { tickSize: 0.5, lotSize: 0.5 });
+  const got: Array<[number, number]> = [];
+  const strat: Strategy = {
+    name: "probe",
+    schedule: { kind: "interval", intervalUs: 50 },
+    onStart(ctx) {
+      ctx.submit({ side: 1, price: 100.5, amount: 1, type: "postOnly" });
+    },
+    onTick() {},
+    onFill(f, ctx) {
+      got.push([f.mid, ctx.book.mid()]);
+    },
+  };
+  const raw = runEngine({ streams, strategy: strat, queueModel: riskAverseQueue(), latency: constantLatency({ entryUs: 10, responseUs: 50 }), fees: bpsFees({ makerBps: 0, takerBps: 0 }), seed: 1, startUs: 0, endUs: 6000 });
+  assert.equal(raw.fills.length, 1);
+  assert.equal(raw.fills.columns.localTimestamp[0], 150);
+  assert.equal(raw.fills.columns.mid[0], 101.5, "the result keeps the exchange-side mid at the match");
+  assert.deepEqual(got, [[100.5, 100.5]], "the strategy sees the local mid (the ask move is received only at 3000)");
 });
 
 test("clock alignment: receive times before exchange times are shifted by one constant (aligned) or rejected (raw)", () => {
@@ -338,18 +380,21 @@ test("conservation: cash + position·mark equals the PnL ledger at every fill an
   const S = raw.samples.columns;
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => F.localTimestamp[x] - F.localTimestamp[y] || x - y);
   let j = 0;
-  let q = 0, cash = 0;
+  let q = 0, cash = 0, fees = 0;
   for (let i = 0; i < raw.samples.length; i++) {
     while (j < n && F.localTimestamp[order[j]] <= S.localTimestamp[i]) {
       const r = order[j++];
       q += F.side[r] * F.amount[r];
       cash -= F.side[r] * F.price[r] * F.amount[r] + F.fee[r];
+      fees += F.fee[r];
     }
     assert.ok(Math.abs(S.position[i] - q) <= 1e-9);
     assert.ok(Math.abs(S.cash[i] - cash) <= 1e-9 * (1 + Math.abs(cash)));
-    const eq = S.position[i] === 0 ? S.cash[i] : S.cash[i] + S.position[i] * S.mid[i];
-    assert.equal(S.equity[i], eq);
-    assert.equal(S.equityNoFees[i], eq + S.fees[i]);
+    // equity from the independently rebuilt q and cash, marked at the sample's mid (flat: cash alone)
+    const eq = Math.abs(q) <= 1e-12 ? cash : cash + q * S.mid[i];
+    const tol = 1e-9 * (1 + Math.abs(cash) + Math.abs(q * S.mid[i]));
+    assert.ok(Math.abs(S.equity[i] - eq) <= tol, `sample ${i}: equity ${S.equity[i]} vs rebuilt ${eq}`);
+    assert.ok(Math.abs(S.equityNoFees[i] - (eq + fees)) <= tol, `sample ${i}: equityNoFees ${S.equityNoFees[i]} vs rebuilt ${eq + fees}`);
   }
   assert.equal(raw.final.position, F.position[n - 1]);
   assert.equal(raw.final.cash, F.cash[n - 1]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { FakeContext, timesUs } from "./fakeContext";
 import { withRiskGuards } from "../../src/backtest/guards";
 import { fixedSpreadStrategy, regimeStrategy } from "../../src/backtest/strategies";
-import type { Strategy, StrategyContext } from "../../src/backtest/types";
+import type { OrderView, Strategy, StrategyContext } from "../../src/backtest/types";
 import { ArgumentError } from "../../src/errors";
 
 const DAY = 86_400e6;
@@ -48,6 +48,51 @@ test("position cap: one-sided at the cap, size cut near it, increasing submits r
   assert.equal(sub.guardStats().blockedSubmits, 1);
   assert.equal(c.submits.length, 1);
   assert.equal(c.submits[0].order.side, 1);
+});
+
+test("position cap counts working orders: pending cancels and in-flight IOCs cut the quote, the replaced quote is not double counted", () => {
+  const c = ctx100();
+  const g = withRiskGuards(fixedSpreadStrategy({ halfSpread: 0.1, size: 0.5 }), { maxPosition: 1 });
+  g.onStart!(c);
+  const ord = (id: number, side: 1 | -1, amount: number, filled: number, type: OrderView["type"], status: OrderView["status"]): OrderView =>
+    ({ id, side, price: side > 0 ? 99.9 : 100.1, amount, filled, type, status, sentUs: 0 });
+  // position 0.3; a bid being cancelled still has 0.5 − 0.1 = 0.4 unfilled (the cancel may lose the race), and the
+  // current bid quote (open post-only 0.5) is what this quote replaces: room = 1 − 0.3 − 0.4 = 0.3
+  c.position = 0.3;
+  c.openOrders = [ord(1, 1, 0.5, 0.1, "postOnly", "pendingCancel"), ord(2, 1, 0.5, 0, "postOnly", "open")];
+  g.onTick(c);
+  assert.ok(Math.abs(c.lastQuote().bidAmount - 0.3) < 1e-12, `bid cut to 0.3, got ${c.lastQuote().bidAmount}`);
+  assert.equal(c.lastQuote().askAmount, 0.5, "the ask side has no working orders: 1 + 0.3 ≥ 0.5");
+  assert.equal(g.guardStats().positionCap, 1);
+  // an IOC sell in flight (0.9 unfilled) counts against the ask side: room = 1 + 0.3 − 0.9 = 0.4
+  c.openOrders = [ord(3, -1, 0.9, 0, "ioc", "pendingNew")];
+  g.onTick(c);
+  assert.equal(c.lastQuote().bidAmount, 0.5);
+  assert.ok(Math.abs(c.lastQuote().askAmount - 0.4) < 1e-12, `ask cut to 0.4, got ${c.lastQuote().askAmount}`);
+  // the quote being replaced (or kept) is not double counted: position 0.5 with our open 0.5 bid still quotes 0.5
+  c.position = 0.5;
+  c.openOrders = [ord(4, 1, 0.5, 0, "postOnly", "open"), ord(5, -1, 0.5, 0, "postOnly", "pendingNew")];
+  const capBefore = g.guardStats().positionCap;
+  g.onTick(c);
+  assert.deepEqual([c.lastQuote().bidAmount, c.lastQuote().askAmount], [0.5, 0.5]);
+  assert.equal(g.guardStats().positionCap, capBefore);
+  // direct submits: position 0.3 with a working limit buy of 0.5 (0.1 filled): a buy of 0.3 could reach
+  // 0.3 + 0.4 + 0.3 = 1.0 (allowed), a buy of 0.4 could reach 1.1 (refused); a sell is unaffected by working buys
+  let amt = 0;
+  const sub = withRiskGuards({ name: "s", schedule: { kind: "event" }, onTick(ctx) { ctx.submit({ side: 1, price: 100, amount: amt, type: "limit" }); } }, { maxPosition: 1 });
+  const d = ctx100();
+  sub.onStart!(d);
+  d.position = 0.3;
+  d.openOrders = [ord(6, 1, 0.5, 0.1, "limit", "open")];
+  amt = 0.4;
+  sub.onTick(d);
+  assert.equal(sub.guardStats().blockedSubmits, 1);
+  assert.equal(d.submits.length, 0);
+  d.openOrders = [ord(6, 1, 0.5, 0.1, "limit", "open")];
+  amt = 0.3;
+  sub.onTick(d);
+  assert.equal(sub.guardStats().blockedSubmits, 1);
+  assert.equal(d.submits.length, 1);
 });
 
 test("daily loss limit: cancel, flatten, silence until the next UTC day, re-flatten if still not flat", () => {

@@ -209,6 +209,25 @@ test("limit child: risk-averse queue at the touch, fills from trades at or throu
   assert.ok(Math.abs(rp.filled - 0.5) < 1e-15);
 });
 
+test("limit child: a print through our price by our own side's aggressor does not fill us (as the backtest exchange)", () => {
+  const depth = bookFrame(SNAP, SNAP.length);
+  const base = { data: { depth, trades: tradeFrame([[20, 98.5, 3, 1]]) }, quantity: 1, schedule: sched([10], [100], [1]), childOrder: "limit" as const, policies: { deadlineCatchUp: false } };
+  // resting bid at 99; a buyer-initiated print at 98.5 (below our bid) cannot have traded against it
+  const buy = simulateExecution({ ...base, side: 1 });
+  assert.equal(buy.fills.columns.time.length, 0);
+  assert.equal(buy.filled, 0);
+  // the same print by a seller (or an unknown aggressor, as exchange.ts) empties our level: we fill in full
+  const sellAgg = simulateExecution({ ...base, data: { depth, trades: tradeFrame([[20, 98.5, 3, -1]]) }, side: 1 });
+  assert.equal(sellAgg.filled, 1);
+  const unknown = simulateExecution({ ...base, data: { depth, trades: tradeFrame([[20, 98.5, 3, 0]]) }, side: 1 });
+  assert.equal(unknown.filled, 1);
+  // mirror: resting ask at 101; a seller-initiated print above it does not fill, a buyer-initiated one does
+  const sell = simulateExecution({ ...base, data: { depth, trades: tradeFrame([[20, 101.5, 3, -1]]) }, side: -1 });
+  assert.equal(sell.filled, 0);
+  const sellHit = simulateExecution({ ...base, data: { depth, trades: tradeFrame([[20, 101.5, 3, 1]]) }, side: -1 });
+  assert.equal(sellHit.filled, 1);
+});
+
 test("rejects and retries: deterministic for a seed, different across seeds, bounded by max retries", () => {
   const data = synthetic(9);
   const opts: SimulateExecutionOptions = { data, side: -1, quantity: 10, schedule: TWAP5, childOrder: "marketable", policies: { participationCap: 0.3, rejects: { probability: 0.4 }, retries: { max: 2, delayUs: 7 } }, seed: 42 };

@@ -135,47 +135,79 @@ test("skew: a long inventory lowers both quotes by qγσ²(T − t); kept paths 
   for (let j = 0; j < 200; j++) assert.ok(Math.abs(Math.abs(b.paths!.mid[0][j + 1] - b.paths!.mid[0][j]) - 2 * Math.sqrt(0.005)) < 1e-9);
 });
 
-test("reproduces Avellaneda & Stoikov (2008) Tables 1–3 within Monte Carlo error (paper's rules: linear fills, ±σ√dt, depths from the next mid)", () => {
+/** One run of the paper's experiment (4000 paths, seed 2008, the paper's printed symmetric spreads), shared by the two tests below. */
+const AS_N = 4000;
+const AS_PAPER_N = 1000;
+let asRun: ReturnType<typeof avellanedaStoikovExperiment> | undefined;
+function paperRun(): ReturnType<typeof avellanedaStoikovExperiment> {
+  asRun ??= avellanedaStoikovExperiment({ seed: 2008, nPaths: AS_N, symmetricSpreads: [1.29, 1.33, 1.15] });
+  return asRun;
+}
+/** z = (ours − paper) / √(SE_ours² + SE_paper²) for the mean profit of row i. */
+function zMeanProfit(i: number): number {
+  const x = paperRun().rows[i];
+  const p = AS_2008_TABLES[i];
+  return (x.meanProfit - p.meanProfit) / Math.sqrt(p.stdProfit ** 2 / AS_PAPER_N + x.stdProfit ** 2 / AS_N);
+}
+
+test("reproduces the paper's mean profit in five of its six rows within Monte Carlo error (paper's rules: linear fills, ±σ√dt, depths from the next mid)", () => {
   // 4000 paths per run against the paper's 1000. z = (ours − paper) / √(SE_ours² + SE_paper²), SE of a mean σ/√n,
   // of a std σ/√(2n). The paper's symmetric spreads are its printed ones (1.29, 1.33, 1.15): for γ = 1 the inventory
   // strategy's average spread is 3.03 by eq. (30), and only a spread near 1.15 gives the published 66.2 (and std q 9.06).
-  // Known deviations (stable across seeds, see the report): the γ = 1 inventory row's profit (ours 30.6 ± 0.05, paper
-  // 33.92) is not reproduced by any rule tried; the inventory rows' std(q) at γ = 0.01 and 1 (5.3 vs 4.70, 1.67 vs
-  // 1.88) and the γ = 0.1 inventory std(profit) (6.4 vs 5.89) differ by 4–5 standard errors.
-  const n = 4000;
-  const N = 1000;
-  const r = avellanedaStoikovExperiment({ seed: 2008, nPaths: n, symmetricSpreads: [1.29, 1.33, 1.15] });
+  // Mean profit: |z| ≤ 4 in the five rows below. The γ = 1 inventory row is NOT reproduced and is excluded here; it
+  // has its own "known deviation" test below.
+  // Wider tolerances, for statistics that differ by 4–7 standard errors stably across seeds (not reproduced exactly):
+  // std(q) of the inventory rows at γ = 0.01 (ours ≈ 5.3 vs 4.70) and γ = 1 (≈ 1.67 vs 1.88): |z| ≤ 7;
+  // std(profit) of the γ = 0.1 inventory row (≈ 6.4 vs 5.89): |z| ≤ 6. Everything else |z| ≤ 4.
+  const r = paperRun();
+  const n = AS_N;
+  const N = AS_PAPER_N;
   assert.equal(r.rows.length, 6);
   const tolerances: Record<string, { mean: number; std: number; q: number; sdq: number }> = {
     "0.1 inventory": { mean: 4, std: 6, q: 4, sdq: 4 },
     "0.1 symmetric": { mean: 4, std: 4, q: 4, sdq: 4 },
     "0.01 inventory": { mean: 4, std: 4, q: 4, sdq: 7 },
     "0.01 symmetric": { mean: 4, std: 4, q: 4, sdq: 4 },
-    "1 inventory": { mean: Infinity, std: 4, q: 4, sdq: 7 },
+    "1 inventory": { mean: NaN, std: 4, q: 4, sdq: 7 }, // mean profit: see the known-deviation test
     "1 symmetric": { mean: 4, std: 4, q: 4, sdq: 4 },
   };
+  let meanChecked = 0;
   r.rows.forEach((x, i) => {
     const p = AS_2008_TABLES[i];
     assert.equal(x.gamma, p.gamma);
     assert.equal(x.strategy, p.strategy);
     const key = `${x.gamma} ${x.strategy}`;
     const tol = tolerances[key];
-    const zm = (x.meanProfit - p.meanProfit) / Math.sqrt(p.stdProfit ** 2 / N + x.stdProfit ** 2 / n);
+    const zm = zMeanProfit(i);
     const zs = (x.stdProfit - p.stdProfit) / Math.sqrt(p.stdProfit ** 2 / (2 * N) + x.stdProfit ** 2 / (2 * n));
     const zq = (x.meanQ - p.meanQ) / Math.sqrt(p.stdQ ** 2 / N + x.stdQ ** 2 / n);
     const zsq = (x.stdQ - p.stdQ) / Math.sqrt(p.stdQ ** 2 / (2 * N) + x.stdQ ** 2 / (2 * n));
     const msg = `${key}: profit ${x.meanProfit.toFixed(2)} (paper ${p.meanProfit}) z=${zm.toFixed(1)}, std ${x.stdProfit.toFixed(2)} (${p.stdProfit}) z=${zs.toFixed(1)}, q ${x.meanQ.toFixed(3)} (${p.meanQ}) z=${zq.toFixed(1)}, std q ${x.stdQ.toFixed(2)} (${p.stdQ}) z=${zsq.toFixed(1)}`;
-    assert.ok(Math.abs(zm) <= tol.mean, msg);
+    if (!Number.isNaN(tol.mean)) {
+      assert.ok(Math.abs(zm) <= tol.mean, msg);
+      meanChecked++;
+    }
     assert.ok(Math.abs(zs) <= tol.std, msg);
     assert.ok(Math.abs(zq) <= tol.q, msg);
     assert.ok(Math.abs(zsq) <= tol.sdq, msg);
   });
-  // the unreproduced row, pinned to our own figure (30.62 ± 0.05 from 10,000 paths) so a change shows up
-  const g1 = r.rows[4];
-  assert.ok(Math.abs(g1.meanProfit - 30.62) < 4 * Math.hypot(g1.seProfit, 0.05), `γ = 1 inventory ${g1.meanProfit}`);
+  assert.equal(meanChecked, 5);
   // the paper's spreads: (2/γ)ln(1 + γ/k) to two decimals for γ = 0.1 and 0.01; ours add the time term's average
   assert.ok(Math.abs(r.rows[0].spread - 1.4918) < 1e-4);
   assert.equal(r.rows[1].spread, 1.29);
+});
+
+test("known deviation: the γ = 1 inventory row's mean profit is not reproduced (ours ≈ 30.6, paper 33.92)", () => {
+  // No fill rule, depth convention or mid increment tried reproduces the paper's 33.92 (stable across seeds). This
+  // test asserts the gap is real, so it fails if a change silently closes or alters it: then revisit the
+  // documentation (src/inventory/simulate.ts module comment) and this test.
+  const g1 = paperRun().rows[4];
+  assert.equal(g1.gamma, 1);
+  assert.equal(g1.strategy, "inventory");
+  const z = zMeanProfit(4);
+  assert.ok(Math.abs(z) > 10, `γ = 1 inventory: ours ${g1.meanProfit.toFixed(2)} vs paper 33.92, z = ${z.toFixed(1)}`);
+  // regression pin (NOT a reproduction): our own figure, 30.62 ± 0.05 from 10,000 paths, so any change shows up
+  assert.ok(Math.abs(g1.meanProfit - 30.62) < 4 * Math.hypot(g1.seProfit, 0.05), `regression pin: γ = 1 inventory ${g1.meanProfit}`);
 });
 
 test("the inventory strategy has lower profit std and lower inventory std than the symmetric one at every γ (both fill rules, both depth conventions)", () => {

@@ -7,6 +7,7 @@ import {
   sentimentVsAbsReturns, signalStudy, spearman, weightedPearson, wilsonInterval,
 } from "../../src/sentiment/signalStudy";
 import { eventStudy, tCritical } from "../../src/sentiment/eventStudy";
+import { DataError } from "../../src/errors";
 import { needData } from "../helpers";
 
 const H = 3_600e6; // one hour in µs
@@ -84,7 +85,7 @@ test("alignment is strictly after t: a signal at a bar's open time trades from t
   assert.deepEqual(dropped.map((d) => [d.kind, d.count]), [["stale-entry", 1], ["no-bar-after-signal", 2]]);
 });
 
-test("look-ahead: past-return and containing-bar signals give IC ≈ 0; the next-bar forward return gives IC = 1", () => {
+test("look-ahead: past-return and containing-bar signals give IC ≈ 0; a signal built from the next bar's return is caught (throws)", () => {
   const N = 4000;
   const r = randomReturns(N, 0.01, 11);
   const prices = makeBars(r);
@@ -105,14 +106,36 @@ test("look-ahead: past-return and containing-bar signals give IC ≈ 0; the next
   const atOpen = { timestamp: Float64Array.from(bars, (b) => T0 + b * H), score: Float64Array.from(bars, (b) => r[b]) };
   const ao = signalStudy(atOpen, prices, opts).byHorizon[0];
   assert.ok(Math.abs(ao.ic) < 0.06, `at-open ic ${ao.ic}`);
-  // (d) the forward return from the NEXT bar's open: IC and rank IC exactly 1 (alignment is exactly next-bar)
-  const fut = signalStudy(signalsIn(bars, (b) => r[b + 1], 4), prices, opts).byHorizon[0];
+  // (d) a signal built from the forward return of the NEXT bar (the entry bar): the API catches it. Its rank IC is 1
+  // and falls to ≈ 0 when entry is delayed by one bar, so signalStudy throws a DataError naming the field "score".
+  const futSig = signalsIn(bars, (b) => r[b + 1], 4);
+  assert.throws(
+    () => signalStudy(futSig, prices, opts),
+    (e: unknown) => e instanceof DataError && e.location.field === "score" && /look-ahead suspected/.test(e.message) && e.hint !== undefined,
+  );
+  // with allowSuspectedLookAhead it is reported instead: IC and rank IC exactly 1 (alignment is exactly next-bar)
+  const futStudy = signalStudy(futSig, prices, { ...opts, allowSuspectedLookAhead: true });
+  assert.equal(futStudy.lookAheadSuspected, true);
+  const fut = futStudy.byHorizon[0];
   close(fut.ic, 1, 1e-9);
   close(fut.rankIc, 1, 1e-12);
   close(fut.hitRate, 1);
-  // at 3 bars, the next-bar signal is a third of the forward return: IC ≈ 1/√3
-  const fut3 = signalStudy(signalsIn(bars, (b) => r[b + 1] + r[b + 2] + r[b + 3], 4), prices, { horizons: [3 * H], bootstrap: { n: 0 } }).byHorizon[0];
-  close(fut3.ic, 1, 1e-9);
+  assert.ok(Math.abs(fut.delayedRankIc) < 0.06, `delayed rank IC ${fut.delayedRankIc}`);
+  // the same leak among other horizons: the detector looks at the shortest one, whatever the order
+  assert.throws(() => signalStudy(futSig, prices, { horizons: [4 * H, H], bootstrap: { n: 0 } }), DataError);
+  // small-sample guard: the first 10 of those signals (rank IC 1, but |rankIc|·√(n − 1) = 3 < 4) are not flagged
+  const few = { timestamp: futSig.timestamp.slice(0, 10), score: futSig.score.slice(0, 10) };
+  const fewStudy = signalStudy(few, prices, { horizons: [H], bootstrap: { n: 0 } });
+  close(fewStudy.byHorizon[0].rankIc, 1, 1e-12);
+  assert.equal(fewStudy.lookAheadSuspected, false);
+  // the honest signals above are not flagged
+  assert.equal(signalStudy(signalsIn(bars, (b) => r[b - 1], 1), prices, opts).lookAheadSuspected, false);
+  // limitation (documented in the module header): at a 3-bar horizon, a score built from the 3-bar forward return has
+  // IC 1, but a one-bar delay keeps two of its three bars (delayed rank IC ≈ 2/3), so the detector does not fire
+  const fut3 = signalStudy(signalsIn(bars, (b) => r[b + 1] + r[b + 2] + r[b + 3], 4), prices, { horizons: [3 * H], bootstrap: { n: 0 } });
+  close(fut3.byHorizon[0].ic, 1, 1e-9);
+  assert.ok(Math.abs(fut3.byHorizon[0].delayedRankIc - 2 / 3) < 0.05, `delayed rank IC ${fut3.byHorizon[0].delayedRankIc}`);
+  assert.equal(fut3.lookAheadSuspected, false);
 });
 
 function planted(rho: number, seed: number, n = 6000) {
@@ -130,6 +153,7 @@ test("planted IC: estimate close to ρ, bootstrap interval covers ρ, spread and
     const { prices, sig } = planted(rho, seed);
     const s = signalStudy(sig, prices, { horizons: [H, 4 * H], bootstrap: { n: 300, seed: 5 } });
     const h1 = s.byHorizon[0];
+    assert.equal(s.lookAheadSuspected, false); // |rank IC| < 0.5: a plausible signal is never flagged
     assert.ok(h1.n > 2800, `n ${h1.n}`);
     assert.ok(Math.abs(h1.ic - rho) < 0.05, `ic ${h1.ic} vs ${rho}`);
     covers(h1.icCi, rho);
@@ -381,8 +405,9 @@ test("real data: lexicon scores of cryptonews vs BTCUSDT hourly returns (figures
   for (const [name, sc] of [["lexicon-v1", score], ["dataset polarity", label]] as const) {
     const s = signalStudy({ timestamp: news.columns.timestamp, score: sc }, btc, opts);
     assert.equal(s.nAligned, 7524, "every headline lies inside the candle range");
+    assert.equal(s.lookAheadSuspected, false);
     for (const h of s.byHorizon) {
-      console.log(`# ${name} BTC ${h.horizonUs / H}h: n=${h.n} IC=${h.ic.toFixed(4)} [${h.icCi.map((v) => v.toFixed(4))}] rankIC=${h.rankIc.toFixed(4)} [${h.rankIcCi.map((v) => v.toFixed(4))}] hit=${h.hitRate.toFixed(3)} (n ${h.hitN}) spread=${(h.spread * 1e4).toFixed(1)}bp [${h.spreadCi.map((v) => (v * 1e4).toFixed(1))}] pastRankIC=${h.pastRankIc.toFixed(3)} absRankIC=${h.absRankIc.toFixed(3)}`);
+      console.log(`# ${name} BTC ${h.horizonUs / H}h: n=${h.n} IC=${h.ic.toFixed(4)} [${h.icCi.map((v) => v.toFixed(4))}] rankIC=${h.rankIc.toFixed(4)} [${h.rankIcCi.map((v) => v.toFixed(4))}] hit=${h.hitRate.toFixed(3)} (n ${h.hitN}) spread=${(h.spread * 1e4).toFixed(1)}bp [${h.spreadCi.map((v) => (v * 1e4).toFixed(1))}] pastRankIC=${h.pastRankIc.toFixed(3)} delayedRankIC=${h.delayedRankIc.toFixed(4)} absRankIC=${h.absRankIc.toFixed(3)}`);
       assert.ok(Number.isFinite(h.ic) && h.icCi[0] <= h.ic && h.ic <= h.icCi[1]);
     }
   }

@@ -127,11 +127,14 @@ test("Diebold–Mariano: hand-worked DM and HLN, Bartlett fallback, sign symmetr
     assert.notEqual(ab.better, ba.better);
     close(ab.pValue, twoSidedP(ab.statistic, 199), 1e-15);
   }
-  // identical losses: statistic 0, p 1, "equal"; constant non-zero differential: ±∞, p 0
+  // identical losses: statistic 0, p 1, "equal"; constant non-zero differential (γ₀ ≈ 0 up to rounding): NaN, with a note
   const same = dieboldMariano(x, x);
   assert.deepEqual([same.statistic, same.pValue, same.better, same.meanDiff], [0, 1, "equal", 0]);
+  assert.equal(same.note, undefined);
   const shifted = dieboldMariano(x.map((v) => v + 0.5), x);
-  assert.deepEqual([shifted.statistic, shifted.pValue, shifted.better], [Infinity, 0, "B"]);
+  assert.deepEqual([shifted.statistic, shifted.pValue, shifted.better], [NaN, NaN, "B"]);
+  assert.match(shifted.note ?? "", /undefined/);
+  assert.equal(dieboldMariano(A, B).note, undefined);
   // NaN pairs dropped and counted
   const withNaN = x.slice();
   withNaN[3] = NaN;
@@ -142,6 +145,25 @@ test("Diebold–Mariano: hand-worked DM and HLN, Bartlett fallback, sign symmetr
   bad(() => dieboldMariano(A, B, { variant: "x" as "dm" }), "variant");
   bad(() => dieboldMariano([1], [2]), "lossA");
   bad(() => dieboldMariano([1, Infinity, 2], [1, 1, 1]), "lossA");
+});
+
+test("Diebold–Mariano: a non-positive long-run variance after the Bartlett fallback gives NaN statistic and p (not ±∞ / 0), with a note", () => {
+  // d = [1, 1, 1, 1] exactly: γ₀ = γ₁ = 0 → V = 0 with either kernel. d̄ = 1 > 0 but no variance to test against.
+  for (const kernel of ["rectangular", "bartlett"] as const) {
+    for (const variant of ["dm", "hln"] as const) {
+      const r = dieboldMariano([2, 2, 2, 2], [1, 1, 1, 1], { h: 2, kernel, variant });
+      assert.equal(r.longRunVariance, 0);
+      assert.ok(Number.isNaN(r.statistic), `${kernel} ${variant}: statistic ${r.statistic}`);
+      assert.ok(Number.isNaN(r.pValue), `${kernel} ${variant}: p ${r.pValue}`);
+      assert.equal(r.better, "B");
+      assert.equal(r.meanDiff, 1);
+      assert.match(r.note ?? "", /long-run variance 0 ≤ 0/);
+      // swapped: still NaN (no sign flip to ±∞), better flips
+      const s = dieboldMariano([1, 1, 1, 1], [2, 2, 2, 2], { h: 2, kernel, variant });
+      assert.ok(Number.isNaN(s.statistic) && Number.isNaN(s.pValue));
+      assert.equal(s.better, "A");
+    }
+  }
 });
 
 test("Diebold–Mariano under the null rejects about 5 % of the time (HLN, h = 1)", () => {
