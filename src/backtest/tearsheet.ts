@@ -250,12 +250,13 @@ export function backtestTearsheet(result: BacktestResultLike, opts: BacktestTear
   const base: TearsheetFigureOptions = {
     synthetic: opts.synthetic, quoteCurrency: opts.quoteCurrency, baseUnit: opts.baseUnit, maxPoints: opts.maxPoints, width: opts.width, height: opts.height,
   };
-  const t = (s: string) => `${opts.title}: ${s} (${name})`;
+  // the run's name is appended unless the title already carries it (long titles do not wrap in a chart)
+  const t = (s: string) => (opts.title.includes(name) ? `${opts.title}: ${s}` : `${opts.title}: ${s} (${name})`);
   const figs: Figure[] = [
     equityFigure(raw, { ...base, title: t("equity with and without fees") }),
     pnlDecompositionFigure(metrics, { ...base, title: t("PnL decomposition") }),
     positionFigure(raw, { ...base, title: t("position"), positionLimit: opts.positionLimit }),
-    quotesFigure(raw, { ...base, ...(opts.quotesWindow ?? {}), title: t("quotes against the book, with fills") }),
+    quotesFigure(raw, { ...base, ...(opts.quotesWindow ?? {}), title: t("our quotes and fills against the book") }),
     adverseSelectionFigure(metrics, { ...base, title: t("adverse selection after fills") }),
     inventoryHistogramFigure(raw, { ...base, title: t("inventory distribution") }),
   ];
