@@ -4,6 +4,7 @@ import { fitHar, harFeatures, harTarget, HAR_LAGS_CORSI, HAR_LAGS_CRYPTO } from 
 import { ols } from "../../src/frame/ols";
 import { createRng } from "../../src/frame/rng";
 import { loadBinanceKlines } from "../../src/data/binanceKlines";
+import { dailyRealizedVariance } from "../../src/volatility/realized";
 import { closeDuckDB } from "../../src/data/duckdb";
 import { ArgumentError } from "../../src/errors";
 import { needData } from "../helpers";
@@ -224,24 +225,14 @@ test("real data: HAR-RV on BTCUSDT daily RV from hourly candles (2021-04 → 202
   const p = needData(t, "binance-spot-klines-1h-2021-04-to-2023-12/BTCUSDT_1h.csv.gz");
   if (!p) return;
   const k = await loadBinanceKlines(p, { interval: "1h" });
-  const ts = k.col("timestamp");
-  const c = k.col("close");
-  // daily RV = Σ squared hourly log close-to-close returns whose candle opens that UTC day; keep full days only
-  const DAY = 86400e6;
-  const day0 = Math.floor(ts[0] / DAY);
-  const nd = Math.floor(ts[ts.length - 1] / DAY) - day0 + 1;
-  const rvAll = new Float64Array(nd);
-  const count = new Int32Array(nd);
-  for (let i = 1; i < ts.length; i++) {
-    const d = Math.floor(ts[i] / DAY) - day0;
-    const r = Math.log(c[i] / c[i - 1]);
-    rvAll[d] += r * r;
-    count[d]++;
-  }
-  // the first and last days are partial; the gap days (≤ 3 candles missing) keep their spanning returns
+  // daily RV = Σ squared hourly log returns of the candles opening that UTC day (dailyRealizedVariance); the first
+  // and last days are partial and dropped; gap days (a few candles missing) keep their spanning returns
+  const daily = dailyRealizedVariance(k);
+  const rvAll = daily.f64("rv");
+  const count = daily.col("n");
   let a = 0;
   while (count[a] < 24) a++;
-  let b = nd - 1;
+  let b = daily.length - 1;
   while (count[b] < 24) b--;
   const rv = rvAll.slice(a, b + 1);
   let partial = 0;
