@@ -29,6 +29,7 @@ export type BarColumns = {
   /** Σ amount of seller-initiated trades (side < 0); NaN if the input has no side column. */
   sellVolume: Float64Array;
 };
+/** The column names of a bar frame (`BarColumns`), in output order. */
 export const BAR_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume", "quoteVolume", "vwap", "trades", "buyVolume", "sellVolume"] as const;
 
 /** Options of `timeBars`. */
