@@ -3,16 +3,17 @@
  * discrete-time mean-variance optimal liquidation with linear permanent and temporary impact.
  *
  * Model (sell program of X > 0 shares; a buy program X < 0 is the mirror image, every formula below depends on X
- * only through |n_k|, n_k², x_k², X²; no drift, α = 0):
+ * only through |n_k|, n_k², x_k², X², except the drift term below):
  * - time grid t_k = kτ, τ = T/N, k = 0..N; holdings x_0 = X, x_N = 0; trades n_k = x_{k−1} − x_k (k = 1..N);
- * - unaffected price S_k = S_{k−1} + σ√τ ξ_k − γ n_k (permanent impact g(v) = γv, v = n_k/τ);
+ * - unaffected price S_k = S_{k−1} + σ√τ ξ_k + ατ − γ n_k (permanent impact g(v) = γv, v = n_k/τ; drift α, section
+ *   4.1, default 0);
  * - execution price S̃_k = S_{k−1} − ε sgn(n_k) − (η/τ) n_k (temporary impact h(v) = ε sgn(v) + ηv);
  * - implementation shortfall (cost) = X S_0 − Σ n_k S̃_k, with
- *   E = ½γX² + ε Σ|n_k| + (η̃/τ) Σ n_k²,   η̃ = η − ½γτ   (paper eq. for E with linear impact),
+ *   E = ½γX² − α Σ τ x_k + ε Σ|n_k| + (η̃/τ) Σ n_k²,   η̃ = η − ½γτ   (paper eqs. 8 and 24),
  *   V = σ² Σ_{k=1..N} τ x_k².
  *   (The ½γX² − ½γΣn_k² split of the permanent cost Σ γ x_k n_k holds for ANY schedule with x_N = 0, hence η̃.)
  *
- * Units (time unit = 1 day, as in the paper): X shares; T days; σ in price/(share·√day); η in price/share per
+ * Units (time unit = 1 day, as in the paper): X shares; T days; σ in price/(share·√day); α in $/(share·day); η in price/share per
  * (share/day), i.e. $·day/share²; γ in $/share²; ε in $/share; λ in 1/$ (risk aversion per $² of variance).
  * E is in $, V in $², the half-life 1/κ in days.
  *
@@ -27,6 +28,12 @@
  *   quadratic part, but with ε > 0 the ε Σ|n_k| term is then not constant and the closed form is not exactly optimal
  *   (the result says `monotone: false`).
  * κ is computed as κτ = 2 asinh(κ̃τ/2) (or 2 asin(|κ̃|τ/2)), the same equation without the cancellation of acosh(1 + small).
+ *
+ * Drift (section 4.1, eqs. 25-26): with α ≠ 0 and λ ≠ 0 the trajectory relaxes towards the static optimal holding
+ * x̄ = α/(2λσ²) instead of 0: x_k = [s(T − t_k)/s(T)]·X + [1 − (s(T − t_k) + s(t_k))/s(T)]·x̄, s(u) = sinh(κu)
+ * (sin(κu) for λ < 0). At λ = 0 (x̄ infinite, κ = 0) the limit is the parabola x_k = X(1 − t_k/T) + (α/(4η̃))·t_k(T − t_k),
+ * the minimiser of E alone. V is unchanged (eq. 5). The paper's example (Table 1: α = 0.02, λ = 1e−6) has x̄ ≈ 11,080
+ * shares ("static holdings 11,000 shares"; its section 4.1 text prints "1,100 shares, or 0.11%", a factor 10 off).
  */
 import { ArgumentError } from "../errors";
 import { Frame } from "../frame/frame";
@@ -48,6 +55,8 @@ export interface AlmgrenChrissParams {
   epsilon: number;
   /** Permanent impact in $/share per share. */
   gamma: number;
+  /** Expected drift of the price in $/(share·day) (section 4.1; an excess return × price). Default 0. */
+  alpha?: number;
 }
 
 /** Input of `almgrenChriss`: the parameters plus the risk aversion λ (1/$). */
@@ -58,7 +67,7 @@ export interface AlmgrenChrissInput extends AlmgrenChrissParams {
 
 /** Expected cost and variance of a schedule (see `scheduleCostVariance`). */
 export interface ScheduleCost {
-  /** E = ½γX² + ε Σ|n_k| + Σ (η/τ_k − ½γ) n_k², in $. */
+  /** E = ½γX² − α Σ τ_k x_k + ε Σ|n_k| + Σ (η/τ_k − ½γ) n_k², in $. */
   expectedCost: number;
   /** V = σ² Σ τ_k x_k², in $². */
   variance: number;
@@ -70,6 +79,8 @@ export interface ScheduleCost {
   temporaryCost: number;
   /** Fixed-cost part ε Σ |n_k|. */
   fixedCost: number;
+  /** Drift part −α Σ τ_k x_k (0 without drift): the expected price move captured by the holdings, as a cost. */
+  driftCost: number;
 }
 
 /** Result of `almgrenChriss`. */
@@ -95,8 +106,10 @@ export interface AlmgrenChrissResult extends ScheduleCost {
   trades: Float64Array;
   /** E + λV. */
   objective: number;
-  /** True when every n_k has the sign of X (never trades against the program); always true for λ ≥ 0. */
+  /** True when every n_k has the sign of X (never trades against the program); always true for λ ≥ 0 without drift. */
   monotone: boolean;
+  /** The static optimal holding x̄ = α/(2λσ²) (shares; 0 without drift, ±Infinity at λ = 0 with drift). */
+  staticHolding: number;
 }
 
 function finite(v: number, field: string, cond: (v: number) => boolean, what: string): void {
@@ -111,6 +124,7 @@ function checkParams(p: AlmgrenChrissParams): void {
   finite(p.eta, "eta", (v) => v > 0, "> 0");
   finite(p.epsilon, "epsilon", (v) => v >= 0, ">= 0 ($/share)");
   finite(p.gamma, "gamma", (v) => v >= 0, ">= 0");
+  if (p.alpha !== undefined) finite(p.alpha, "alpha", () => true, "a finite number ($/share/day)");
   const tau = p.T / p.N;
   if (!(p.eta - 0.5 * p.gamma * tau > 0)) {
     throw new ArgumentError(
@@ -138,7 +152,8 @@ export function criticalLambda(p: AlmgrenChrissParams): number {
 /**
  * Expected cost E and variance V of ANY liquidation schedule given by its holdings x_0..x_N (x_0 = X, x_N = 0),
  * under the Almgren-Chriss linear-impact model (see the module comment for units):
- * E = ½γx_0² + ε Σ|n_k| + Σ (η/τ_k − ½γ) n_k²,  V = σ² Σ_{k=1..N} τ_k x_k²,  n_k = x_{k−1} − x_k.
+ * E = ½γx_0² − α Σ τ_k x_k + ε Σ|n_k| + Σ (η/τ_k − ½γ) n_k²,  V = σ² Σ_{k=1..N} τ_k x_k²,  n_k = x_{k−1} − x_k
+ * (x_k is held through interval k, so it earns that interval's drift ατ_k and carries its variance σ²τ_k).
  * The grid is uniform (τ = T/N, N = holdings.length − 1, T from `params.T`) unless `times` (t_0..t_N, increasing,
  * days) is given, which lets a VWAP schedule on unequal slices be costed. `params.X` and `params.N` are not used
  * (they come from `holdings`). Throws if x_N is not 0 (within 1e−9·|x_0|): the formula assumes a complete program.
@@ -165,7 +180,9 @@ export function scheduleCostVariance(
     }
   }
   const { sigma, eta, epsilon, gamma } = params;
+  const alpha = params.alpha ?? 0;
   let sumAbs = 0;
+  let drift = 0;
   let sumSq = 0;
   let temp = 0;
   let v = 0;
@@ -177,23 +194,27 @@ export function scheduleCostVariance(
     sumSq += n * n;
     temp += (eta / tau) * n * n;
     v += tau * xk * xk;
+    drift += tau * xk;
   }
   const permanentCost = 0.5 * gamma * x0 * x0 - 0.5 * gamma * sumSq;
   const fixedCost = epsilon * sumAbs;
   const variance = sigma * sigma * v;
-  return { expectedCost: permanentCost + fixedCost + temp, variance, stdDev: Math.sqrt(variance), permanentCost, temporaryCost: temp, fixedCost };
+  const driftCost = alpha === 0 ? 0 : -alpha * drift;
+  return { expectedCost: permanentCost + fixedCost + temp + driftCost, variance, stdDev: Math.sqrt(variance), permanentCost, temporaryCost: temp, fixedCost, driftCost };
 }
 
 /**
  * Almgren-Chriss (2000) optimal liquidation trajectory for risk aversion λ and its expected cost, variance and
  * half-life, from the discrete closed forms (module comment): η̃ = η − ½γτ, κ̃² = λσ²/η̃,
  * cosh(κτ) = 1 + κ̃²τ²/2 (cos for λ < 0), x_k = X sinh(κ(T − t_k))/sinh(κT) (sin for λ < 0; linear for λ = 0),
- * E and V by `scheduleCostVariance`. Units: days, $/share, shares; λ in 1/$.
+ * E and V by `scheduleCostVariance`. With a drift α (section 4.1) the trajectory is eq. 26 (module comment), relaxing
+ * towards x̄ = α/(2λσ²). Units: days, $/share, shares; λ in 1/$.
  * Bad inputs (non-finite, T ≤ 0, N not a positive integer, η̃ ≤ 0, λ ≤ `criticalLambda`) throw ArgumentError.
  */
 export function almgrenChriss(input: AlmgrenChrissInput): AlmgrenChrissResult {
   checkParams(input);
   const { X, T, N, sigma, eta, gamma, lambda } = input;
+  const alpha = input.alpha ?? 0;
   finite(lambda, "lambda", () => true, "a finite number (1/$)");
   const tau = T / N;
   const etaTilde = eta - 0.5 * gamma * tau;
@@ -201,6 +222,7 @@ export function almgrenChriss(input: AlmgrenChrissInput): AlmgrenChrissResult {
   const times = new Float64Array(N + 1);
   for (let k = 0; k <= N; k++) times[k] = k === N ? T : k * tau;
   const holdings = new Float64Array(N + 1);
+  const staticHolding = alpha === 0 ? 0 : lambda === 0 || sigma === 0 ? Math.sign(alpha) * Infinity : alpha / (2 * lambda * sigma * sigma);
   let kappa = 0;
   let regime: AlmgrenChrissResult["regime"];
   if (kappaTilde2 > 0) {
@@ -208,7 +230,12 @@ export function almgrenChriss(input: AlmgrenChrissInput): AlmgrenChrissResult {
     kappa = (2 * Math.asinh((Math.sqrt(kappaTilde2) * tau) / 2)) / tau;
     // x_k/X = sinh(κ(T−t))/sinh(κT) = e^{−κt}(1 − e^{−2κ(T−t)})/(1 − e^{−2κT}): no overflow for large κT
     const den = -Math.expm1(-2 * kappa * T);
-    for (let k = 0; k <= N; k++) holdings[k] = (X * Math.exp(-kappa * times[k]) * -Math.expm1(-2 * kappa * (T - times[k]))) / den;
+    // sinh(κu)/sinh(κT) = e^{−κ(T−u)}(1 − e^{−2κu})/(1 − e^{−2κT})
+    const ratio = (u: number) => (Math.exp(-kappa * (T - u)) * -Math.expm1(-2 * kappa * u)) / den;
+    for (let k = 0; k <= N; k++) {
+      const a = ratio(T - times[k]);
+      holdings[k] = X * a + (alpha === 0 ? 0 : (1 - a - ratio(times[k])) * staticHolding);
+    }
   } else if (kappaTilde2 < 0) {
     regime = "loving";
     const s = (Math.sqrt(-kappaTilde2) * tau) / 2;
@@ -222,10 +249,14 @@ export function almgrenChriss(input: AlmgrenChrissInput): AlmgrenChrissResult {
     }
     kappa = (2 * Math.asin(s)) / tau;
     const den = Math.sin(kappa * T);
-    for (let k = 0; k <= N; k++) holdings[k] = (X * Math.sin(kappa * (T - times[k]))) / den;
+    for (let k = 0; k <= N; k++) {
+      const a = Math.sin(kappa * (T - times[k])) / den;
+      holdings[k] = X * a + (alpha === 0 ? 0 : (1 - a - Math.sin(kappa * times[k]) / den) * staticHolding);
+    }
   } else {
     regime = lambda === 0 || sigma === 0 ? "neutral" : lambda > 0 ? "averse" : "loving";
-    for (let k = 0; k <= N; k++) holdings[k] = (X * (N - k)) / N;
+    // λ = 0 (or σ = 0): minimiser of E alone, linear plus the drift parabola (α/(4η̃))·t(T − t)
+    for (let k = 0; k <= N; k++) holdings[k] = (X * (N - k)) / N + (alpha === 0 ? 0 : (alpha / (4 * etaTilde)) * times[k] * (T - times[k]));
   }
   holdings[0] = X;
   holdings[N] = 0;
@@ -235,7 +266,7 @@ export function almgrenChriss(input: AlmgrenChrissInput): AlmgrenChrissResult {
     trades[k - 1] = holdings[k - 1] - holdings[k];
     if (trades[k - 1] * Math.sign(X) < 0) monotone = false;
   }
-  const c = scheduleCostVariance(holdings, { T, sigma, eta, epsilon: input.epsilon, gamma });
+  const c = scheduleCostVariance(holdings, { T, sigma, eta, epsilon: input.epsilon, gamma, alpha });
   return {
     ...c,
     lambda,
@@ -250,6 +281,7 @@ export function almgrenChriss(input: AlmgrenChrissInput): AlmgrenChrissResult {
     trades,
     objective: c.expectedCost + lambda * c.variance,
     monotone,
+    staticHolding,
   };
 }
 
@@ -303,7 +335,7 @@ export function efficientFrontier(input: AlmgrenChrissParams & { lambdas: ArrayL
     lvar: new Float64Array(m),
   };
   for (let i = 0; i < m; i++) {
-    const r = almgrenChriss({ X: input.X, T: input.T, N: input.N, sigma: input.sigma, eta: input.eta, epsilon: input.epsilon, gamma: input.gamma, lambda: input.lambdas[i] });
+    const r = almgrenChriss({ X: input.X, T: input.T, N: input.N, sigma: input.sigma, eta: input.eta, epsilon: input.epsilon, gamma: input.gamma, alpha: input.alpha, lambda: input.lambdas[i] });
     out.lambda[i] = r.lambda;
     out.expectedCost[i] = r.expectedCost;
     out.variance[i] = r.variance;
