@@ -3,7 +3,8 @@
  * horizons for 10M trades against 30M quote updates, ours (`spreads`, src/liquidity/spreads.ts) beside pandas
  * (`merge_asof` + vectorized arithmetic) on identical data, and beside a memory-bound floor, in one run.
  * Run: node --expose-gc --import tsx bench/liquidity.ts   (or `npm run bench -- liquidity`)
- * Env: BENCH_LIQ_TRADES (default 10,000,000), BENCH_LIQ_QUOTES (default 30,000,000), BENCH_LIQ_THP (default 1).
+ * Env: BENCH_LIQ_TRADES (default 10,000,000), BENCH_LIQ_QUOTES (default 30,000,000), BENCH_LIQ_THP (default 1),
+ * BENCH_LIQ_PROFILE (default 0; 1: only the time breakdown below).
  *
  * Data (generated once, seeded with `createRng`, written to bench/.cache/ as raw little-endian float64 files,
  * one per column; ours reads them into Float64Arrays, pandas with `np.fromfile`, so both compute on the same
@@ -47,6 +48,13 @@
  * (ours as a notebook runs it: default pages) are followed by the floor and (c) re-measured in a child process with
  * that tunable (THP for both sides), unless BENCH_LIQ_THP=0. The AnonHugePages of each process are printed.
  * Targets (from the issue): ours at least 2× faster than pandas, and within 3× of the floor.
+ *
+ * Profile (BENCH_LIQ_PROFILE=1: no pandas, no THP child): where the aggregates' time goes, on the same data, each
+ * timed like ours (median of 3 after 1 warm-up): the whole `spreads` call; the spread kernel with no horizon (pass 1:
+ * the as-of merge at t, quoted and effective spread) and with the 5 horizons (the difference / 5 is one horizon;
+ * the rest of the call is the input checks and the time-weighted quoted spread); and a bare as-of merge at t + 1 s,
+ * the same 8-at-a-time branch-free count as the kernel's `advance`, storing each trade's mid in a reused block
+ * buffer and nothing else: what one merge costs in JavaScript before any arithmetic.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -54,7 +62,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Frame } from "../src/frame/frame";
 import { createRng } from "../src/frame/rng";
-import { spreads, type SpreadUnit } from "../src/liquidity/spreads";
+import { spreadKernel, spreads, type SpreadUnit } from "../src/liquidity/spreads";
 import {
   NO_PANDAS,
   PY_PRELUDE,
@@ -441,9 +449,74 @@ function yesNo(ok: boolean | null): string {
   return ok === null ? "n/a" : ok ? "yes" : "NO";
 }
 
+/** The kernel's merge step (src/liquidity/spreads.ts `advance`), copied: the first j' ≥ j with qt[j'] > x. */
+function advance8(qt: Float64Array, m: number, j: number, x: number): number {
+  while (j + 8 <= m) {
+    const k = +(qt[j] <= x) + +(qt[j + 1] <= x) + +(qt[j + 2] <= x) + +(qt[j + 3] <= x)
+      + +(qt[j + 4] <= x) + +(qt[j + 5] <= x) + +(qt[j + 6] <= x) + +(qt[j + 7] <= x);
+    j += k;
+    if (k < 8) return j;
+  }
+  while (j < m && qt[j] <= x) j++;
+  return j;
+}
+
+/**
+ * A bare as-of merge of t + Δ against the quote times (the kernel's 8-at-a-time count), writing the mid of the
+ * prevailing quote per trade into a reused 4096-value block buffer. Returns a checksum.
+ */
+function bareMerge(t: Float64Array, qt: Float64Array, bid: Float64Array, ask: Float64Array, delta: number): number {
+  const n = t.length, m = qt.length;
+  const B = 4096;
+  const buf = new Float64Array(B);
+  let j = 0;
+  let s = 0;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let i = i0; i < i1; i++) {
+      j = advance8(qt, m, j, t[i] + delta);
+      buf[i - i0] = j > 0 ? 0.5 * (ask[j - 1] + bid[j - 1]) : NaN;
+    }
+    s += buf[0];
+  }
+  return s;
+}
+
+/** BENCH_LIQ_PROFILE=1: the time breakdown of the aggregates-only call (module comment). */
+async function profile(day: Day): Promise<void> {
+  const tr = day.trades, qu = day.quotes;
+  const t = tr.f64("timestamp"), price = tr.f64("price"), amount = tr.f64("amount"), side = tr.f64("side");
+  const qt = qu.f64("timestamp"), bid = qu.f64("bidPrice"), ask = qu.f64("askPrice");
+  const qe = qt[qt.length - 1];
+  let sink = 0;
+  const opts = { tradeTime: "timestamp", quoteTime: "timestamp", horizonsUs: HORIZONS_US, perTrade: false, units: ["bps"] as SpreadUnit[] };
+  const whole = await timeRuns(() => spreads(tr, qu, opts), (r) => (sink += r.counts.n), RUNS, WARMUP);
+  const k0 = await timeRuns(() => spreadKernel(t, price, amount, side, qt, bid, ask, [], 0, qe, false, ["bps"]), (r) => (sink += r.counts.n), RUNS, WARMUP);
+  const k5 = await timeRuns(() => spreadKernel(t, price, amount, side, qt, bid, ask, HORIZONS_US, 0, qe, false, ["bps"]), (r) => (sink += r.counts.n), RUNS, WARMUP);
+  const bare = await timeRuns(() => bareMerge(t, qt, bid, ask, 1e6), (r) => (sink += r), RUNS, WARMUP);
+  const floor = await timeRuns(() => floorPass(tr, qu), (r) => (sink += r), FLOOR_RUNS, WARMUP);
+  const perH = (k5.median - k0.median) / HORIZONS_US.length;
+  const row = (what: string, ms: number) => console.log(`  ${what.padEnd(66)} ${fmtMs(ms).padStart(7)} ms`);
+  console.log(`\nProfile of (a), aggregates only (medians of ${RUNS} after ${WARMUP} warm-up; the floor of ${FLOOR_RUNS}):`);
+  row("spreads(), whole call", whole.median);
+  row("  input checks + time-weighted quoted spread (call − kernel)", whole.median - k5.median);
+  row("  pass 1: as-of merge at t, quoted and effective spread", k0.median);
+  row(`  per horizon: as-of merge at t + Δ, realized spread and impact (×${HORIZONS_US.length})`, perH);
+  row("bare as-of merge at t + 1 s (count 8 at a time, store the mid)", bare.median);
+  row("floor: read 7 columns once, write 5 n-columns", floor.median);
+  const merges = (HORIZONS_US.length + 1) * bare.median;
+  console.log(`  ${HORIZONS_US.length + 1} bare merges: ${fmtMs(merges)} ms of the ${fmtMs(3 * floor.median)} ms that 3× the floor allows; whole call ${fmtRatio(whole.median / floor.median)} the floor`);
+  if (sink === 42) console.log("");
+}
+
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_LIQ_TRADES ?? 10_000_000);
   const m = Number(process.env.BENCH_LIQ_QUOTES ?? 30_000_000);
+  if (process.env.BENCH_LIQ_PROFILE === "1") {
+    title(`Spread measures on ${fmtInt(n)} trades × ${fmtInt(m)} quotes: where the time goes`);
+    await profile(loadDay(n, m, false));
+    return;
+  }
   if (process.env.BENCH_LIQ_PART === "thp") {
     const day = loadDay(n, m, true);
     const part = await measureOurs(day, ["full"], "[THP] ");
