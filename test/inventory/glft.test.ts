@@ -20,7 +20,7 @@ const PAPER = { gamma: 0.01, sigma: 0.3, A: 0.9, k: 0.3 };
 const AS = { gamma: 0.1, sigma: 2, A: 140, k: 1.5 };
 
 // Reference values below were computed independently with mpmath at 60 digits (mp.expm of −M(T−t) times w, and
-// mp.eigsy for the T → ∞ eigenvector), straight from the paper's formulas (script kept out of the repo).
+// mp.eigsy for the T → ∞ eigenvector), straight from the paper's formulas (test/inventory/glft-reference.py).
 
 test("closed-form approximation vs hand computation (paper parameters, with and without drift/impact)", () => {
   const c = glftCoefficients(PAPER);
