@@ -8,7 +8,10 @@
  * At equal times a book update is applied before a trade. Our actions (slice starts and ends, order arrivals after
  * the latency, retries, the catch-up) at time T see the market after every data event with time ≤ T.
  * Latency: an order decided at T acts on the book prevailing at T + `latency.orderUs` (our received book stands in
- * for the exchange's: the replay has no separate exchange state).
+ * for the exchange's: the replay has no separate exchange state). A cancel decided at T takes effect at
+ * T + `latency.cancelUs` (default `orderUs`): until then the resting order stays live and can still be filled (the
+ * race every real cancel runs), and a replacement order goes live no earlier than the cancel (one resting order at a
+ * time: a cancel-replace, live at T + max(orderUs, cancelUs)).
  *
  * Child orders:
  * - "marketable": an IOC that walks the replayed book at its arrival, level by level at real depth (one fill row per
@@ -119,8 +122,8 @@ export interface SimulateExecutionOptions {
   policies?: ExecutionPolicies;
   /** Seed of the reject draws (default 1). */
   seed?: number;
-  /** Order latency: decision to live at the exchange, µs (default 0). */
-  latency?: { orderUs: number };
+  /** Order latency: decision to live at the exchange, µs (default 0); cancel latency: decision to effect, µs (default orderUs). */
+  latency?: { orderUs: number; cancelUs?: number };
   /** Fees in bps of notional: taker for marketable fills, maker for limit fills (negative = rebate). Default 0. */
   fees?: { takerBps?: number; makerBps?: number };
   /** Decision price for the implementation shortfall (default the arrival mid). */
@@ -151,7 +154,11 @@ export type ExecutionFillColumns = {
 /** Columns of the event log (order-level: sends, rejects, retries, fills, kills, failures, cancels, catch-up). */
 export type ExecutionEventColumns = {
   time: Float64Array;
-  /** "send" | "reject" | "retry" | "fill" | "partial" | "killed" | "failed" | "cancel" | "repeg" | "noBook" | "catchUp" | "expired". */
+  /**
+   * "send" | "reject" | "retry" | "fill" | "partial" | "killed" | "failed" | "cancel" | "repeg" | "cancelled" | "noBook" |
+   * "catchUp" | "expired". "cancel" and "repeg" are decisions; with a cancel latency, "cancelled" is when the old order
+   * actually left the book.
+   */
   kind: string[];
   /** Slice index (−1 none). */
   slice: Int32Array;
@@ -265,7 +272,7 @@ function levelSizeAt(book: OrderBook, bookSide: 1 | -1, price: number): number {
 }
 
 // action kinds
-const SLICE_START = 0, SLICE_END = 1, ARRIVE = 2, RETRY = 3, CATCHUP = 4;
+const SLICE_START = 0, SLICE_END = 1, ARRIVE = 2, RETRY = 3, CATCHUP = 4, CANCEL_DONE = 5;
 
 interface Action {
   time: number;
@@ -276,7 +283,7 @@ interface Action {
   /** Limit price decided at send (limit children). */
   price: number;
   catchUp: boolean;
-  /** Order serial (limit: the resting order this arrival creates). */
+  /** Order serial (limit: the resting order this arrival creates, or the one this cancel removes). */
   order: number;
 }
 
@@ -383,6 +390,8 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
   const minChild = pol.minChildQuantity ?? 0;
   const lat = o.latency?.orderUs ?? 0;
   if (!(lat >= 0) || !Number.isFinite(lat)) throw new ArgumentError(`simulateExecution: latency.orderUs must be finite and >= 0`, { file: FILE, field: "latency.orderUs" });
+  const cancelLat = o.latency?.cancelUs ?? lat;
+  if (!(cancelLat >= 0) || !Number.isFinite(cancelLat)) throw new ArgumentError(`simulateExecution: latency.cancelUs must be finite and >= 0`, { file: FILE, field: "latency.cancelUs" });
   const takerBps = o.fees?.takerBps ?? 0, makerBps = o.fees?.makerBps ?? 0;
   const rng = createRng(o.seed ?? 1);
   const eps = X * 1e-12;
@@ -428,6 +437,8 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
   const qm = o.queue ?? riskAverseQueue();
   const restQ: QueueState = { ahead: 0, tradedSinceDepth: 0 };
   let restLive = false, restPrice = NaN, restLevel = 0, restSlice = -1, pendingOrder = 0;
+  let restOrder = 0; // serial of the resting order
+  let restCancelAt = Infinity; // when its pending cancel takes effect (Infinity: none pending)
   let orderSerial = 0;
   const counts = { childOrders: 0, rejects: 0, retries: 0, killed: 0, failedSlices: 0, repegs: 0, catchUpQuantity: 0, bookUpdates: 0, trades: 0 };
 
@@ -511,7 +522,7 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
 
   /** Limit: post what the slice needs at our touch (as of t). */
   const postLimit = (t: number, k: number) => {
-    if (k !== cur || failedK[k] || waiting[k] || restLive || pendingOrder !== 0) return;
+    if (k !== cur || failedK[k] || waiting[k] || (restLive && restCancelAt === Infinity) || pendingOrder !== 0) return;
     const need = Math.min(target[k] - filledK[k], X - filledAll);
     if (!(need > eps)) return;
     const px = side === 1 ? book.bestBid() : book.bestAsk();
@@ -524,7 +535,9 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
     counts.childOrders++;
     pendingOrder = ++orderSerial;
     ev(t, "send", k, need, px);
-    q.push({ time: t + lat, kind: ARRIVE, slice: k, amount: need, price: px, catchUp: false, order: pendingOrder });
+    // a cancel-replace: the new order goes live no earlier than the old one's cancel (pushed first, so at equal times it runs first)
+    const live = restLive ? Math.max(t + lat, restCancelAt) : t + lat;
+    q.push({ time: live, kind: ARRIVE, slice: k, amount: need, price: px, catchUp: false, order: pendingOrder });
   };
 
   const sendCatchUp = (t: number) => {
@@ -536,10 +549,14 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
     q.push({ time: t + lat, kind: ARRIVE, slice: K - 1, amount: amt, price: NaN, catchUp: true, order: ++orderSerial });
   };
 
+  /** Cancels the resting order: at once with no cancel latency, else at t + cancelUs (it can fill until then). */
   const cancelResting = (t: number, why: string) => {
-    if (restLive) {
-      ev(t, why, restSlice, target[restSlice] - filledK[restSlice], restPrice);
-      restLive = false;
+    if (!restLive || restCancelAt !== Infinity) return;
+    ev(t, why, restSlice, target[restSlice] - filledK[restSlice], restPrice);
+    if (cancelLat === 0) restLive = false;
+    else {
+      restCancelAt = t + cancelLat;
+      q.push({ time: restCancelAt, kind: CANCEL_DONE, slice: restSlice, amount: 0, price: restPrice, catchUp: false, order: restOrder });
     }
   };
 
@@ -609,6 +626,8 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
       return;
     }
     restLive = true;
+    restOrder = a.order;
+    restCancelAt = Infinity;
     restPrice = a.price;
     restSlice = k;
     restLevel = levelSizeAt(book, side, a.price);
@@ -638,7 +657,10 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
     if (!(take > eps)) return;
     addFill(t, restPrice, take, k, true, false, book.mid());
     ev(t, "fill", k, take, restPrice);
-    if (!(target[k] - filledK[k] > eps) || !(X - filledAll > eps)) restLive = false;
+    if (!(target[k] - filledK[k] > eps) || !(X - filledAll > eps)) {
+      restLive = false;
+      restCancelAt = Infinity;
+    }
   };
 
   const runAction = (a: Action) => {
@@ -683,6 +705,13 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
         consumed.clear();
         sendCatchUp(t);
         break;
+      case CANCEL_DONE:
+        if (restLive && restOrder === a.order) {
+          restLive = false;
+          restCancelAt = Infinity;
+          ev(t, "cancelled", k, target[k] - filledK[k], a.price);
+        }
+        break;
     }
   };
 
@@ -719,11 +748,15 @@ export function simulateExecution(o: SimulateExecutionOptions): ExecutionResult 
           restLevel = lvl;
         }
         const touch = side === 1 ? book.bestBid() : book.bestAsk();
-        if (repeg && Number.isFinite(touch) && touch !== restPrice && cur === restSlice) {
+        if (repeg && Number.isFinite(touch) && touch !== restPrice && cur === restSlice && restCancelAt === Infinity && pendingOrder === 0) {
           const k = restSlice;
-          restLive = false;
           counts.repegs++;
           ev(tb, "repeg", k, target[k] - filledK[k], touch);
+          if (cancelLat === 0) restLive = false;
+          else {
+            restCancelAt = tb + cancelLat;
+            q.push({ time: restCancelAt, kind: CANCEL_DONE, slice: k, amount: 0, price: restPrice, catchUp: false, order: restOrder });
+          }
           postLimit(tb, k);
         }
       }

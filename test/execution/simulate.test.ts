@@ -228,6 +228,45 @@ test("limit child: a print through our price by our own side's aggressor does no
   assert.equal(sellHit.filled, 1);
 });
 
+test("cancel latency: a re-pegged or expiring limit order stays live until its cancel arrives, and can still fill", () => {
+  // resting bid at 99 from t = 10 (orderUs 0). At t = 15 the 99 level empties (best bid 98): re-peg to 98 decided at
+  // 15. A seller prints 0.5 at 99 at t = 17: it reaches the old order (nothing left ahead of it), not the new one.
+  const down = bookFrame([...SNAP, [15, 1, 99, 0]], SNAP.length);
+  const base = { data: { depth: down, trades: tradeFrame([[17, 99, 0.5, -1]]) }, side: 1 as const, quantity: 1, schedule: sched([10], [100], [1]), childOrder: "limit" as const, policies: { deadlineCatchUp: false } };
+  // no cancel latency: the old order left at 15; the print at 99 is above the new bid at 98: nothing fills
+  const now = simulateExecution({ ...base, latency: { orderUs: 0, cancelUs: 0 } });
+  assert.equal(now.filled, 0);
+  assert.equal(now.counts.repegs, 1);
+  // cancel latency 5 µs: the old order is live until 20, and the print fills 0.5 of it at 99
+  const slow = simulateExecution({ ...base, latency: { orderUs: 0, cancelUs: 5 } });
+  assert.deepEqual([...slow.fills.columns.time], [17]);
+  assert.deepEqual([...slow.fills.columns.price], [99]);
+  assert.ok(Math.abs(slow.filled - 0.5) < 1e-15, `filled ${slow.filled}`);
+  const kinds = [...slow.events.columns.kind];
+  assert.ok(kinds.indexOf("repeg") < kinds.indexOf("fill") && kinds.indexOf("fill") < kinds.indexOf("cancelled"), kinds.join(","));
+  assert.equal(slow.events.columns.time[kinds.indexOf("cancelled")], 20);
+  // a print at 99 after the cancel arrived (t = 25) no longer reaches it; a seller through 98 at t = 30 fills the
+  // replacement, which went live at max(15 + orderUs, 20) = 20, at 98
+  const late = simulateExecution({ ...base, data: { depth: down, trades: tradeFrame([[25, 99, 0.5, -1], [30, 97.5, 3, -1]]) }, latency: { orderUs: 0, cancelUs: 5 } });
+  assert.deepEqual([...late.fills.columns.time], [30]);
+  assert.deepEqual([...late.fills.columns.price], [98]);
+  assert.equal(late.filled, 1);
+  // default cancelUs = orderUs: with orderUs 3 the order posted at 10 is live at 13, the re-peg at 15 cancels it at
+  // 18, so it takes the print at 17
+  const def = simulateExecution({ ...base, latency: { orderUs: 3 } });
+  assert.deepEqual([...def.fills.columns.price], [99]);
+  const dk = [...def.events.columns.kind];
+  assert.equal(def.events.columns.time[dk.indexOf("cancelled")], 18);
+  // slice end at 100: the order stays live for cancelUs after it, and a fill there belongs to that slice
+  const flat = bookFrame(SNAP, SNAP.length);
+  const end = simulateExecution({ ...base, data: { depth: flat, trades: tradeFrame([[102, 98.5, 3, -1]]) }, latency: { orderUs: 0, cancelUs: 5 } });
+  assert.deepEqual([...end.fills.columns.time], [102]);
+  assert.deepEqual([...end.fills.columns.slice], [0]);
+  const endNow = simulateExecution({ ...base, data: { depth: flat, trades: tradeFrame([[102, 98.5, 3, -1]]) }, latency: { orderUs: 0, cancelUs: 0 } });
+  assert.equal(endNow.filled, 0);
+  assert.throws(() => simulateExecution({ ...base, latency: { orderUs: 0, cancelUs: -1 } }), (e: unknown) => e instanceof ArgumentError && /cancelUs/.test(e.message));
+});
+
 test("rejects and retries: deterministic for a seed, different across seeds, bounded by max retries", () => {
   const data = synthetic(9);
   const opts: SimulateExecutionOptions = { data, side: -1, quantity: 10, schedule: TWAP5, childOrder: "marketable", policies: { participationCap: 0.3, rejects: { probability: 0.4 }, retries: { max: 2, delayUs: 7 } }, seed: 42 };
