@@ -12,11 +12,10 @@ import {
 import { fitHar, HAR_LAGS_CRYPTO } from "../../src/volatility/har";
 import { ols, twoSidedP } from "../../src/frame/ols";
 import { createRng } from "../../src/frame/rng";
-import { loadBinanceKlines } from "../../src/data/binanceKlines";
-import { dailyRealizedVariance } from "../../src/volatility/realized";
 import { closeDuckDB } from "../../src/data/duckdb";
 import { ArgumentError } from "../../src/errors";
 import { needData } from "../helpers";
+import { btcDailyRv } from "./btcDailyRv";
 
 after(async () => {
   await closeDuckDB();
@@ -313,17 +312,8 @@ test("forecastTable: ranks by mean QLIKE, DM vs the best, common sample with dro
 test("real data: out-of-sample horse race on BTCUSDT daily RV (HAR vs random walk vs expanding mean)", async (t) => {
   const p = needData(t, "binance-spot-klines-1h-2021-04-to-2023-12/BTCUSDT_1h.csv.gz");
   if (!p) return;
-  const k = await loadBinanceKlines(p, { interval: "1h" });
-  // daily RV = Σ squared hourly log returns of the candles opening that UTC day (dailyRealizedVariance); the first
-  // and last days are partial and dropped; gap days (a few candles missing) keep their spanning returns
-  const daily = dailyRealizedVariance(k);
-  const rvAll = daily.f64("rv");
-  const count = daily.col("n");
-  let a = 0;
-  while (count[a] < 24) a++;
-  let b = daily.length - 1;
-  while (count[b] < 24) b--;
-  const rv = rvAll.slice(a, b + 1);
+  // complete days only; gap days inside are kept (btcDailyRv.ts)
+  const { rv } = await btcDailyRv(p);
   const n = rv.length;
   const common = { n, initial: 500, window: "expanding" as const, series: rv };
   const har = rollingOriginForecasts({ ...common, refitEvery: 5, fit: (s, e) => fitHar(rv.subarray(s, e), { lags: HAR_LAGS_CRYPTO }), forecast: (o) => o.model.predict(o.history) });

@@ -3,11 +3,10 @@ import assert from "node:assert/strict";
 import { fitHar, harFeatures, harTarget, HAR_LAGS_CORSI, HAR_LAGS_CRYPTO } from "../../src/volatility/har";
 import { ols } from "../../src/frame/ols";
 import { createRng } from "../../src/frame/rng";
-import { loadBinanceKlines } from "../../src/data/binanceKlines";
-import { dailyRealizedVariance } from "../../src/volatility/realized";
 import { closeDuckDB } from "../../src/data/duckdb";
 import { ArgumentError } from "../../src/errors";
 import { needData } from "../helpers";
+import { btcDailyRv } from "./btcDailyRv";
 
 after(async () => {
   await closeDuckDB();
@@ -224,19 +223,8 @@ test("NaN days drop the rows that touch them, counted; bad inputs throw Argument
 test("real data: HAR-RV on BTCUSDT daily RV from hourly candles (2021-04 → 2023-12)", async (t) => {
   const p = needData(t, "binance-spot-klines-1h-2021-04-to-2023-12/BTCUSDT_1h.csv.gz");
   if (!p) return;
-  const k = await loadBinanceKlines(p, { interval: "1h" });
-  // daily RV = Σ squared hourly log returns of the candles opening that UTC day (dailyRealizedVariance); the first
-  // and last days are partial and dropped; gap days (a few candles missing) keep their spanning returns
-  const daily = dailyRealizedVariance(k);
-  const rvAll = daily.f64("rv");
-  const count = daily.col("n");
-  let a = 0;
-  while (count[a] < 24) a++;
-  let b = daily.length - 1;
-  while (count[b] < 24) b--;
-  const rv = rvAll.slice(a, b + 1);
-  let partial = 0;
-  for (let d = a; d <= b; d++) if (count[d] < 24) partial++;
+  // complete days only; gap days inside are kept (btcDailyRv.ts)
+  const { rv, partialInside: partial } = await btcDailyRv(p);
   assert.ok(rv.length > 990 && rv.length < 1010, `${rv.length} days`);
   assert.ok(partial <= 5, `${partial} days with missing candles`);
 
