@@ -188,6 +188,33 @@ test("timeWeightedQuotedSpread: window, empty-side quotes excluded and counted, 
   assert.throws(() => timeWeightedQuotedSpread(q, { startUs: 10, endUs: 5 }), ArgumentError);
 });
 
+test("the time-weighted quoted spread fused into spreads' input checks equals timeWeightedQuotedSpread bit for bit", () => {
+  // spreads() takes the time-weighted spread in the same pass as its quote checks (a twin of the standalone loop);
+  // random quotes with repeated times, empty sides, crossed and locked quotes, and windows ending before, at and
+  // after the last quote
+  const u = seededUniform(11);
+  for (let rep = 0; rep < 20; rep++) {
+    const m = 50 + Math.floor(u() * 200);
+    const t = new Float64Array(m), bid = new Float64Array(m), ask = new Float64Array(m);
+    let time = 1e6 * u();
+    for (let i = 0; i < m; i++) {
+      time += u() < 0.2 ? 0 : Math.floor(1 + 100 * u());
+      t[i] = time;
+      const b = 100 + Math.floor(20 * u()) / 10;
+      const r = u();
+      bid[i] = r < 0.05 ? NaN : b;
+      ask[i] = r > 0.95 ? NaN : r < 0.1 ? b - 0.1 : r < 0.15 ? b : b + 0.1 * (1 + Math.floor(3 * u()));
+    }
+    const q = new Frame({ localTimestamp: t, bidPrice: bid, askPrice: ask });
+    const tr = new Frame({ localTimestamp: f64([t[m >> 1]]), price: f64([100]), amount: f64([1]), side: f64([1]) });
+    for (const end of [undefined, t[m - 1] - 5, t[m - 1] + 50]) {
+      const fused = spreads(tr, q, { horizonsUs: [1], perTrade: false, ...(end === undefined ? {} : { quoteEndUs: end }) }).timeWeightedQuoted;
+      const alone = timeWeightedQuotedSpread(q, end === undefined ? {} : { endUs: end });
+      assert.deepEqual(fused, alone, `rep ${rep}, end ${end}`);
+    }
+  }
+});
+
 const SPOT = "binance-spot-btcusdt-ethusdt-l2-trades-2024-08-08/tardis-format/";
 const NEXO = "binance-spot-nexousdt-l2-trades-2024-07-23-to-25/tardis-format/";
 
