@@ -34,7 +34,7 @@
  * remaining amount (remainders below 1e−9 of the order are treated as filled).
  * Accounting (quote currency): position += side·amount; cash −= side·price·amount + fee; fees += fee.
  */
-import type { FillEvent, OrderStatus, OrderType, OrderView, Side } from "./types";
+import type { FillEvent, OrderCounts, OrderStatus, OrderType, OrderView, Side } from "./types";
 import type { QueueModel, QueueState } from "./queue";
 import type { FeeModel } from "./fees";
 import { OrderBook } from "../data/book";
@@ -113,16 +113,6 @@ export interface SimExchangeOptions {
   lotSize: number;
 }
 
-/** Counts of order flow at the exchange. */
-export interface ExchangeCounts {
-  submitted: number;
-  cancelled: number;
-  rejected: number;
-  partiallyOrFullyFilled: number;
-  filled: number;
-  fills: number;
-  cancelRacesLost: number;
-}
 
 const SCRATCH = 256;
 
@@ -142,7 +132,7 @@ export class SimExchange {
   };
   /** Exchange-side mid and spread after every book update that changed either. */
   readonly market = { time: f64Buffer(1 << 16), mid: f64Buffer(1 << 16), spread: f64Buffer(1 << 16) };
-  readonly counts: ExchangeCounts = { submitted: 0, cancelled: 0, rejected: 0, partiallyOrFullyFilled: 0, filled: 0, fills: 0, cancelRacesLost: 0 };
+  readonly counts: OrderCounts = { submitted: 0, cancelled: 0, rejected: 0, partiallyOrFullyFilled: 0, filled: 0, fills: 0, cancelRacesLost: 0 };
   /** Exchange time of the last event processed. */
   now = -Infinity;
   private readonly queue: QueueModel;
