@@ -4,9 +4,7 @@ import { kyleLambda, kyleUnits } from "../../src/liquidity/kyle";
 import { ols } from "../../src/frame/ols";
 import { Frame } from "../../src/frame/frame";
 import { ArgumentError, DataError } from "../../src/errors";
-import { loadTardisQuotes, loadTardisTrades } from "../../src/data/tardis";
-import { exchangeTimesOnLocalClock } from "../../src/liquidity/classify";
-import { needData } from "../helpers";
+import { loadSpotCapture, SPOT_CAPTURES } from "./spotCapture";
 
 const f64 = (a: number[]) => Float64Array.from(a);
 const arr = (a: ArrayLike<number>) => Array.from(a);
@@ -98,18 +96,11 @@ test("kyleLambda: bad options and input", () => {
   assert.throws(() => kyleLambda(trades.drop(["side"]), quotes, { intervalUs: 10 }), ArgumentError);
 });
 
-for (const [dir, sym] of [
-  ["binance-spot-btcusdt-ethusdt-l2-trades-2024-08-08/tardis-format/", "BTCUSDT"],
-  ["binance-spot-btcusdt-ethusdt-l2-trades-2024-08-08/tardis-format/", "ETHUSDT"],
-  ["binance-spot-nexousdt-l2-trades-2024-07-23-to-25/tardis-format/", "NEXOUSDT"],
-] as const) {
+for (const [dir, sym] of SPOT_CAPTURES) {
   test(`real ${sym} spot: Kyle's lambda at 1 s, 5 s and 1 min is positive and significant at 1 s`, async (t) => {
-    const tp = needData(t, `${dir}binance_trades_${sym}.csv.gz`);
-    const qp = needData(t, `${dir}binance_book_ticker_${sym}.csv.gz`);
-    if (!tp || !qp) return;
-    const tr = await loadTardisTrades(tp);
-    const q = await loadTardisQuotes(qp);
-    const al = tr.withColumn("tradeOnLocal", exchangeTimesOnLocalClock(tr).times);
+    const cap = await loadSpotCapture(t, dir, sym);
+    if (!cap) return;
+    const al = cap.trades, q = cap.quotes;
     const parts: string[] = [];
     for (const I of [1e6, 5e6, 60e6]) {
       const r = kyleLambda(al, q, { intervalUs: I, tradeTime: "tradeOnLocal" });

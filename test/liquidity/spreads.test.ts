@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { horizonLabel, spreads, timeWeightedQuotedSpread, type SpreadResult } from "../../src/liquidity/spreads";
-import { exchangeTimesOnLocalClock } from "../../src/liquidity/classify";
 import { Frame } from "../../src/frame/frame";
 import { ArgumentError, DataError } from "../../src/errors";
-import { loadTardisQuotes, loadTardisTrades } from "../../src/data/tardis";
-import { needData, seededUniform } from "../helpers";
+import { seededUniform } from "../helpers";
+import { loadSpotCapture, SPOT_CAPTURES } from "./spotCapture";
 
 const f64 = (a: number[]) => Float64Array.from(a);
 const arr = (a: ArrayLike<number>) => Array.from(a);
@@ -215,17 +214,11 @@ test("the time-weighted quoted spread fused into spreads' input checks equals ti
   }
 });
 
-const SPOT = "binance-spot-btcusdt-ethusdt-l2-trades-2024-08-08/tardis-format/";
-const NEXO = "binance-spot-nexousdt-l2-trades-2024-07-23-to-25/tardis-format/";
-
-for (const [dir, sym] of [[SPOT, "BTCUSDT"], [SPOT, "ETHUSDT"], [NEXO, "NEXOUSDT"]] as const) {
+for (const [dir, sym] of SPOT_CAPTURES) {
   test(`real ${sym} spot: effective, realized spread and price impact (true aggressor side)`, async (t) => {
-    const tp = needData(t, `${dir}binance_trades_${sym}.csv.gz`);
-    const qp = needData(t, `${dir}binance_book_ticker_${sym}.csv.gz`);
-    if (!tp || !qp) return;
-    const tr = await loadTardisTrades(tp);
-    const q = await loadTardisQuotes(qp);
-    const al = tr.withColumn("tradeOnLocal", exchangeTimesOnLocalClock(tr).times);
+    const cap = await loadSpotCapture(t, dir, sym);
+    if (!cap) return;
+    const { trades: tr, quotes: q } = cap; // trades with both clocks: localTimestamp and tradeOnLocal
     const fmt = (r: SpreadResult) => {
       const s = r.summary.columns as { [k: string]: Float64Array };
       const m = r.summary.str("measure");
@@ -237,7 +230,7 @@ for (const [dir, sym] of [[SPOT, "BTCUSDT"], [SPOT, "ETHUSDT"], [NEXO, "NEXOUSDT
       return parts.join(", ");
     };
     const local = spreads(tr, q, { perTrade: false });
-    const aligned = spreads(al, q, { tradeTime: "tradeOnLocal" });
+    const aligned = spreads(tr, q, { tradeTime: "tradeOnLocal" });
     t.diagnostic(`${sym} bps (equal / amount-weighted), receive times: ${fmt(local)}`);
     t.diagnostic(`${sym} bps (equal / amount-weighted), exchange time on local clock: ${fmt(aligned)}; ` +
       `time-weighted quoted ${aligned.timeWeightedQuoted.bps.toFixed(4)} bps (${aligned.timeWeightedQuoted.price} price units); counts ${JSON.stringify(aligned.counts)}`);
