@@ -13,7 +13,7 @@
  *   next mid, and the symmetric strategy (constant intensities: no exp at all).
  * Floors, the same number of path-steps:
  *   RNG: the draws the simulator makes and nothing else: per path-step one normal (polar method) and two 32-bit
- *        uniforms from three xoshiro128** streams (`fillNormalPolar`, `fillUniform32`: the simulator's inline
+ *        uniforms from three xoshiro128** streams (`fillNormalPolar`, `fillUniform32` of src/frame/rng.ts: the simulator's
  *        generator, the same uint32 sequence as `createRng`), written to block buffers of 2,048; for reference
  *        also the same number of draws through `createRng`'s closures (`rng.normal()`, `rng.next()`);
  *   exp: one `Math.exp` per path-step, and three, over arguments that vary like the simulator's: what the
@@ -25,8 +25,8 @@
  * of the typed arrays the run allocated (reported by the simulator).
  * Target (issue 5): 20 million path-steps per second or more on one core.
  */
-import { createRng, deriveSeed } from "../src/frame/rng";
-import { AS_BLOCK_SIZE, fillNormalPolar, fillUniform32, simulateAvellanedaStoikov, xoshiroState, type ASSimulationOptions, type ASSimulationResult } from "../src/inventory/simulate";
+import { createRng, deriveSeed, fillNormalPolar, fillUniform32, xoshiroState } from "../src/frame/rng";
+import { AS_BLOCK_SIZE, simulateAvellanedaStoikov, type ASSimulationOptions, type ASSimulationResult } from "../src/inventory/simulate";
 import { fmtInt, fmtMs, fmtRate, fmtRatio, gc, rate, recordSummary, table, timeIt, title, type Timing } from "./common";
 
 const N_PATHS = Number(process.env.BENCH_AS_PATHS ?? 100_000);

@@ -11,6 +11,9 @@
  * V8 (Node) computes `log`/`exp` with its own port of fdlibm, so they too are identical on every
  * platform Node runs on. (Another engine could differ in the last bit of `normal()` and friends;
  * `next()`, `nextUint32()` and `int()` never can.)
+ *
+ * For vectorized Monte Carlo the same streams are also drawn into typed arrays by tight loops over the state words
+ * (`xoshiroState` and the `fill*` functions at the end of this file: no closure call per number).
  */
 import { ArgumentError } from "../errors";
 
@@ -234,4 +237,109 @@ export function createRng(seed: number): Rng {
     exponential,
     poisson,
   };
+}
+
+// ---- typed-array fills: the same xoshiro128** stream as createRng, drawn in tight loops (for vectorized Monte Carlo) ----
+
+/**
+ * A xoshiro128** state (four uint32 words) seeded exactly as `createRng(seed)` seeds its own for a uint32 `seed`
+ * (splitmix32 words from seed ^ splitmix32(0)), so the `fill*` functions below draw the same uint32 sequence as
+ * `createRng(seed).nextUint32()` (tested), from a tight loop over local variables instead of a closure call per
+ * number. `seed` must be a uint32 (what `deriveSeed` returns).
+ */
+export function xoshiroState(seed: number): Uint32Array {
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 4294967296)) throw new ArgumentError(`xoshiroState: seed must be a uint32, got ${seed}`, { field: "seed" });
+  let sm = seed ^ splitmix32(0);
+  const st = new Uint32Array(4);
+  for (let w = 0; w < 4; w++) {
+    st[w] = splitmix32(sm);
+    sm = (sm + 0x9e3779b9) | 0;
+  }
+  if ((st[0] | st[1] | st[2] | st[3]) === 0) st[0] = 1;
+  return st;
+}
+
+/** Fills `out[0…n)` with the next n uint32 of the xoshiro128** stream `st` (advanced in place). */
+export function fillUint32(st: Uint32Array, out: Uint32Array | Float64Array, n: number): void {
+  let s0 = st[0] | 0;
+  let s1 = st[1] | 0;
+  let s2 = st[2] | 0;
+  let s3 = st[3] | 0;
+  for (let i = 0; i < n; i++) {
+    const m = Math.imul(s1, 5);
+    out[i] = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
+}
+
+const TWO_M32 = 1 / 4294967296;
+
+/** Fills `out[0…n)` with uniforms U = (x + ½)/2^32 ∈ (0, 1), x the stream's next uint32 (32-bit resolution; never 0 or 1). */
+export function fillUniform32(st: Uint32Array, out: Float64Array, n: number): void {
+  fillUint32(st, out, n);
+  for (let i = 0; i < n; i++) out[i] = (out[i] + 0.5) * TWO_M32;
+}
+
+/** Fills `out[0…n)` with ±scale, + when the stream's next uint32 is below 2^31 (probability ½ each). */
+export function fillSigns(st: Uint32Array, out: Float64Array, n: number, scale: number): void {
+  fillUint32(st, out, n);
+  for (let i = 0; i < n; i++) out[i] = out[i] < 2147483648 ? scale : -scale;
+}
+
+/**
+ * Fills `out[0…n)` with scale·Z, Z standard normal by the Marsaglia–Bray (1964) polar method on 32-bit uniforms
+ * u, v = (x + ½)/2^31 − 1 ∈ (−1, 1): accept s = u² + v² < 1, then Z₁ = u·√(−2 ln s / s), Z₂ = v·√(−2 ln s / s).
+ * Pairs fill consecutive slots; for an odd n the last pair's second value is dropped. Inline xoshiro128**.
+ */
+export function fillNormalPolar(st: Uint32Array, out: Float64Array, n: number, scale: number): void {
+  let s0 = st[0] | 0;
+  let s1 = st[1] | 0;
+  let s2 = st[2] | 0;
+  let s3 = st[3] | 0;
+  const c = 1 / 2147483648;
+  for (let i = 0; i < n; i += 2) {
+    let u = 0;
+    let v = 0;
+    let s = 0;
+    do {
+      let m = Math.imul(s1, 5);
+      let x = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      u = (x + 0.5) * c - 1;
+      m = Math.imul(s1, 5);
+      x = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      v = (x + 0.5) * c - 1;
+      s = u * u + v * v;
+    } while (s >= 1);
+    const f = scale * Math.sqrt((-2 * Math.log(s)) / s);
+    out[i] = u * f;
+    if (i + 1 < n) out[i + 1] = v * f;
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
 }

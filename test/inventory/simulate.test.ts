@@ -6,16 +6,11 @@ import {
   AS_BLOCK_SIZE,
   avellanedaStoikovExperiment,
   avellanedaStoikovPathFills,
-  fillNormalPolar,
-  fillUint32,
-  fillUniform32,
   inventorySpreadAverage,
   simulateAvellanedaStoikov,
-  xoshiroState,
   type ASProgress,
   type ASSimulationOptions,
 } from "../../src/inventory/simulate";
-import { createRng } from "../../src/frame/rng";
 import { ledgerFromFills } from "../../src/inventory/ledger";
 import { ArgumentError, MakerlabError } from "../../src/errors";
 
@@ -25,43 +20,6 @@ const PAPER: ASSimulationOptions = { s0: 100, T: 1, sigma: 2, dt: 0.005, gamma: 
 function sameBits(a: Float64Array, b: Float64Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
-
-test("inline xoshiro128** draws the same uint32 sequence as createRng; uniforms in (0, 1); polar normals N(0, 1)", () => {
-  for (const seed of [0, 1, 42, 4294967295, 123456789]) {
-    const st = xoshiroState(seed);
-    const out = new Uint32Array(1000);
-    fillUint32(st, out, 400);
-    fillUint32(st, out.subarray(400), 600); // state carries over between calls
-    const r = createRng(seed);
-    for (let i = 0; i < 1000; i++) assert.equal(out[i], r.nextUint32(), `seed ${seed}, draw ${i}`);
-  }
-  assert.throws(() => xoshiroState(-1), ArgumentError);
-  assert.throws(() => xoshiroState(1.5), ArgumentError);
-
-  const u = new Float64Array(100_000);
-  fillUniform32(xoshiroState(9), u, u.length);
-  let sum = 0;
-  for (const x of u) {
-    assert.ok(x > 0 && x < 1);
-    sum += x;
-  }
-  assert.ok(Math.abs(sum / u.length - 0.5) < 4 * Math.sqrt(1 / 12 / u.length));
-
-  const n = 200_001; // odd: the last pair's second value is dropped
-  const z = new Float64Array(n + 1).fill(777);
-  fillNormalPolar(xoshiroState(11), z, n, 2);
-  assert.equal(z[n], 777);
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    s1 += z[i];
-    s2 += z[i] * z[i];
-  }
-  const mean = s1 / n;
-  const variance = s2 / n - mean * mean;
-  assert.ok(Math.abs(mean) < 4 * (2 / Math.sqrt(n)), `mean ${mean}`);
-  assert.ok(Math.abs(variance / 4 - 1) < 4 * Math.sqrt(2 / n), `variance ${variance}`);
-});
 
 test("inventorySpreadAverage: hand-worked γσ²(T − (n − 1)dt/2) + (2/γ)ln(1 + γ/k)", () => {
   // γ = 0.1: 0.4 · 0.5025 + 20 · ln(16/15) = 0.201 + 1.2907704… = 1.4917704…
